@@ -1,0 +1,5 @@
+"""Allow ``python -m mlpolicy``."""
+
+from mlpolicy.cli import main
+
+main()

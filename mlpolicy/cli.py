@@ -1,0 +1,227 @@
+"""The command line: parse options, call one function per command, map errors to exit codes.
+
+Importing this module must stay cheap (no jsonschema, no gitpython): ``--help`` and
+``--version`` run on every fresh shell of a pre-commit hook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mlpolicy import __version__
+from mlpolicy.errors import MlpolicyError, UsageError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+FORMAT_NAMES = ("text", "json")
+PYPROJECT_KEYS = ("format", "fail_on", "select", "ignore", "policy", "no_git", "phase", "output")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    __version__, "--version", prog_name="mlpolicy", message="%(prog)s %(version)s"
+)
+@click.option("--verbose", is_flag=True, help="Show a traceback when mlpolicy itself fails.")
+def cli(verbose: bool) -> None:
+    """mlpolicy: a merge gate for ML repositories.
+
+    Each project declares its phase in mlpolicy.yaml; `mlpolicy check` verifies that
+    every artifact the phase (and all earlier phases) requires exists, is committed,
+    well-formed, filled in and fresh.
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(FORMAT_NAMES),
+    default="text",
+    envvar="MLPOLICY_FORMAT",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to FILE instead of standard output.",
+)
+@click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    metavar="FORMAT=FILE",
+    help="Also write a report in FORMAT to FILE (repeatable).",
+)
+@click.option("--phase", envvar="MLPOLICY_PHASE", help="Check as if every project were at PHASE.")
+@click.option(
+    "--select",
+    envvar="MLPOLICY_SELECT",
+    metavar="RULES",
+    help="Only these rules: comma list of ids or prefixes (MLP2,MLP305).",
+)
+@click.option(
+    "--ignore",
+    envvar="MLPOLICY_IGNORE",
+    metavar="RULES",
+    help="Skip these rules: comma list of ids or prefixes.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "never"]),
+    default="error",
+    envvar="MLPOLICY_FAIL_ON",
+    show_default=True,
+    help="Lowest severity that makes the check fail (exit 1).",
+)
+@click.option(
+    "--policy",
+    "policy_path",
+    type=click.Path(path_type=Path),
+    envvar="MLPOLICY_POLICY",
+    help="Use this policy file instead of the manifests' and the built-in one.",
+)
+@click.option("--no-git", is_flag=True, envvar="MLPOLICY_NO_GIT", help="Skip git-based rules.")
+@click.option(
+    "--color/--no-color", default=None, help="Colour the text report (default: on a terminal)."
+)
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    envvar="MLPOLICY_TODAY",
+    hidden=True,
+    help="Judge waiver dates as of this day (for reproducible reports).",
+)
+def check(
+    paths: tuple[Path, ...],
+    format_: str,
+    output: Path | None,
+    reports: tuple[str, ...],
+    phase: str | None,
+    select: str | None,
+    ignore: str | None,
+    fail_on: str,
+    policy_path: Path | None,
+    no_git: bool,
+    color: bool | None,
+    today: dt.datetime | None,
+) -> int:
+    """Check the projects under PATHS (default: the current directory)."""
+    from mlpolicy import commands
+
+    return commands.check(
+        paths=paths or (Path(),),
+        format_name=format_,
+        output=output,
+        reports=reports,
+        phase=phase,
+        select=select,
+        ignore=ignore,
+        fail_on=fail_on,
+        policy_path=policy_path,
+        use_git=not no_git,
+        color=_color(color, output),
+        today=today.date() if today else None,
+    )
+
+
+@cli.command()
+@click.option(
+    "--format", "format_", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def rules(format_: str) -> int:
+    """List every rule of the catalogue."""
+    from mlpolicy import commands
+
+    click.echo(commands.rules(format_), nl=False)
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("rule")
+def explain(rule: str) -> int:
+    """Show a rule's documentation (id or name): what, why, an example, the fix."""
+    from mlpolicy import commands
+
+    click.echo(commands.explain(rule), nl=False)
+    return EXIT_OK
+
+
+@cli.command(name="schema")
+@click.argument("name")
+def schema_command(name: str) -> int:
+    """Print a bundled JSON Schema (manifest, policy, report, ...)."""
+    from mlpolicy import schema
+
+    click.echo(schema.text(name), nl=False)
+    return EXIT_OK
+
+
+def _color(flag: bool | None, output: Path | None) -> bool:
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR") or output is not None:
+        return False
+    return sys.stdout.isatty()
+
+
+def _default_map() -> dict[str, Any]:
+    """``[tool.mlpolicy]`` as click defaults: below command line and environment."""
+    from mlpolicy.schema import suggest
+    from mlpolicy.settings import pyproject_defaults
+
+    table = pyproject_defaults(Path.cwd())
+    for key in table:
+        if key not in PYPROJECT_KEYS:
+            raise UsageError(f"[tool.mlpolicy]: unknown key {key!r}{suggest(key, PYPROJECT_KEYS)}")
+    defaults = {
+        ("format_" if k == "format" else "policy_path" if k == "policy" else k): v
+        for k, v in table.items()
+    }
+    for key in ("select", "ignore"):
+        if isinstance(defaults.get(key), list):
+            defaults[key] = ",".join(map(str, defaults[key]))
+    return {"check": defaults} if defaults else {}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the command and exit with SPEC section 8's codes."""
+    args = sys.argv[1:] if argv is None else argv
+    sys.exit(run(args))
+
+
+def run(args: list[str]) -> int:
+    """Run ``mlpolicy ARGS`` and return the exit code (0, 1, 2 or 3)."""
+    try:
+        code = cli.main(
+            args, prog_name="mlpolicy", standalone_mode=False, default_map=_default_map()
+        )
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_USAGE
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return EXIT_USAGE
+    except MlpolicyError as exc:
+        click.echo(f"mlpolicy: error: {exc}", err=True)
+        return EXIT_USAGE
+    except Exception as exc:  # the gate fails closed: never 0 or 1 on a crash
+        if "--verbose" in args:
+            traceback.print_exc()
+        click.echo(
+            f"mlpolicy: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in mlpolicy; rerun with --verbose for the traceback and report it.",
+            err=True,
+        )
+        return EXIT_INTERNAL
+    return code if isinstance(code, int) else EXIT_OK

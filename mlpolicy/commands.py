@@ -1,0 +1,131 @@
+"""What each command does, called by ``cli`` with plain values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from mlpolicy import engine, report
+from mlpolicy import policy as policy_module
+from mlpolicy.errors import DocumentError, UsageError
+from mlpolicy.findings import CheckResult
+from mlpolicy.policy import Policy
+from mlpolicy.rules import ALL_RULES, RULES_BY_ID
+from mlpolicy.schema import suggest
+from mlpolicy.settings import FAIL_ON, Settings, split_codes
+
+
+def check(
+    *,
+    paths: Sequence[Path],
+    format_name: str,
+    output: Path | None,
+    reports: Sequence[str],
+    phase: str | None,
+    select: str | None,
+    ignore: str | None,
+    fail_on: str,
+    policy_path: Path | None,
+    use_git: bool,
+    color: bool,
+    today: dt.date | None,
+) -> int:
+    """``mlpolicy check``: run the engine, write the reports, return 0 or 1."""
+    known = tuple(RULES_BY_ID)
+    targets = [(format_name, output)] + [_report_target(r) for r in reports]
+    forced = load_forced_policy(policy_path) if policy_path else None
+    if phase and forced and phase not in forced.phase_ids:
+        raise UsageError(f'--phase: unknown phase "{phase}"{suggest(phase, forced.phase_ids)}')
+    settings = Settings(
+        phase=phase,
+        select=split_codes(select, known),
+        ignore=split_codes(ignore, known),
+        fail_on=FAIL_ON[fail_on],
+        policy=policy_path,
+        use_git=use_git,
+        today=today,
+    )
+    result = engine.check(paths, settings, forced)
+    for name, target in targets:
+        _write(result, name, target, color and target is None)
+    return 0 if result.passed else 1
+
+
+def _report_target(spec: str) -> tuple[str, Path]:
+    name, sep, file = spec.partition("=")
+    if not sep or not file:
+        raise UsageError(f'--report expects FORMAT=FILE, got "{spec}"')
+    if name not in report.FORMATS:
+        raise UsageError(f'--report: unknown format "{name}"{suggest(name, report.FORMATS)}')
+    return name, Path(file)
+
+
+def _write(result: CheckResult, name: str, target: Path | None, color: bool) -> None:
+    text = report.renderer(name)(result, color)
+    if target is None:
+        import click
+
+        click.echo(text, nl=False)
+        return
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write the {name} report to {target}: {exc.strerror}") from None
+
+
+def load_forced_policy(path: Path) -> Policy:
+    """The ``--policy`` file; any problem with it is a usage error (exit 2)."""
+    try:
+        return policy_module.load(path)
+    except FileNotFoundError:
+        raise UsageError(f"--policy: {path} does not exist") from None
+    except IsADirectoryError:
+        raise UsageError(f"--policy: {path} is a directory") from None
+    except OSError as exc:
+        raise UsageError(f"--policy: cannot read {path}: {exc.strerror}") from None
+    except DocumentError as exc:
+        where = ":".join(str(p) for p in (path, exc.line, exc.column) if p is not None)
+        raise UsageError(f"--policy: {where}: {exc.message}") from None
+
+
+def rules(format_name: str) -> str:
+    """``mlpolicy rules``: the catalogue as text or JSON."""
+    if format_name == "json":
+        rows = [
+            {
+                "id": r.id,
+                "name": r.name,
+                "summary": r.summary,
+                "default_severity": r.default.value,
+                "requirement": r.requirement,
+                "implemented": r.implemented,
+            }
+            for r in ALL_RULES
+        ]
+        return json.dumps(rows, indent=2) + "\n"
+    lines = []
+    for r in ALL_RULES:
+        status = "" if r.implemented else "  (not implemented yet)"
+        lines.append(f"{r.id}  {r.name:<30} {r.default.value:<8} {r.summary}{status}")
+    return "\n".join(lines) + "\n"
+
+
+def explain(name: str) -> str:
+    """``mlpolicy explain RULE``: the rule's own documentation."""
+    key = name.strip()
+    rule = RULES_BY_ID.get(key.upper()) or next((r for r in ALL_RULES if r.name == key), None)
+    if rule is None:
+        choices = [*RULES_BY_ID, *(r.name for r in ALL_RULES)]
+        raise UsageError(f'no rule "{name}"{suggest(key, choices)}; `mlpolicy rules` lists them')
+    where = f"guards requirement `{rule.requirement}`" if rule.requirement else "always checked"
+    head = (
+        f"# {rule.id} {rule.name}\n\n{rule.summary}.\n\n"
+        f"Default severity: {rule.default.value} ({where}).\n"
+    )
+    body = (
+        rule.doc if rule.implemented else "This rule is in the catalogue but not implemented yet."
+    )
+    return f"{head}\n{body}\n"

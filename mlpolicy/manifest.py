@@ -1,0 +1,162 @@
+"""The project manifest (``mlpolicy.yaml``): load, validate, and hand out typed values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlpolicy import schema, yamlio
+from mlpolicy.errors import DocumentError
+from mlpolicy.findings import Location, Problem
+from mlpolicy.yamlio import JsonPath
+
+NAMES = ("mlpolicy.yaml", "mlpolicy.yml")
+ARTIFACT_KINDS = (
+    "design_doc",
+    "experiments",
+    "pipelines",
+    "pipeline_validation",
+    "monitoring",
+    "model_card",
+)
+MAX_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class QualityBar:
+    """What "good enough for production" means: a metric, a direction and a threshold."""
+
+    metric: str
+    goal: str
+    threshold: float
+
+    def met_by(self, value: float) -> bool:
+        return value >= self.threshold if self.goal == "maximize" else value <= self.threshold
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """A time-limited, approved exception for one rule, optionally under one path."""
+
+    rule: str
+    reason: str
+    expires: dt.date
+    approved_by: str
+    path: str | None
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """A valid manifest, with the source position of each of its keys."""
+
+    rel_path: str
+    document: yamlio.YamlDocument
+    phase: str
+    project: str | None
+    owners: tuple[str, ...]
+    policy: str | None
+    artifacts: Mapping[str, tuple[str, ...]]
+    code_paths: tuple[str, ...]
+    quality_bar: QualityBar | None
+    waivers: tuple[Waiver, ...]
+
+    def location(self, path: JsonPath = ()) -> Location:
+        """Where ``path`` (a key path such as ``("artifacts", "design_doc")``) is written."""
+        line, column = self.document.position(path)
+        return Location(self.rel_path, line, column)
+
+
+class ManifestError(Exception):
+    """The manifest could not be loaded: ``rule`` is MLP002 (syntax) or MLP003 (schema)."""
+
+    def __init__(self, rule: str, problems: tuple[Problem, ...]) -> None:
+        super().__init__(problems[0].message)
+        self.rule = rule
+        self.problems = problems
+
+
+def load(path: Path, rel_path: str) -> Manifest:
+    """Read and validate ``path``; raise :class:`ManifestError` with every problem found."""
+    try:
+        document = yamlio.load(yamlio.decode(path.read_bytes(), MAX_BYTES))
+    except DocumentError as exc:
+        problem = Problem(exc.message, Location(rel_path, exc.line, exc.column), _SYNTAX_HINT)
+        raise ManifestError("MLP002", (problem,)) from None
+    except OSError as exc:
+        problem = Problem(f"cannot read the manifest: {exc.strerror}", Location(rel_path), None)
+        raise ManifestError("MLP002", (problem,)) from None
+    problems = [
+        Problem(e.message, Location(rel_path, *document.position(e.path)), _hint(e.message))
+        for e in schema.validate("manifest", document.value)
+    ]
+    problems += _date_problems(document, rel_path)
+    if problems:
+        raise ManifestError("MLP003", tuple(problems))
+    return _build(document, rel_path)
+
+
+_SYNTAX_HINT = "Fix the YAML at that position; `mlpolicy schema manifest` shows the format."
+
+
+def _hint(message: str) -> str:
+    if "did you mean" in message:
+        return "Use the suggested name; `mlpolicy schema manifest` lists every key."
+    return "See `mlpolicy schema manifest` for the expected format."
+
+
+def _date_problems(document: yamlio.YamlDocument, rel_path: str) -> list[Problem]:
+    problems = []
+    value = document.value if isinstance(document.value, dict) else {}
+    waivers = value.get("waivers")
+    for index, waiver in enumerate(waivers if isinstance(waivers, list) else []):
+        expires = waiver.get("expires") if isinstance(waiver, dict) else None
+        if isinstance(expires, str) and _parse_date(expires) is None:
+            where = Location(rel_path, *document.position(("waivers", index, "expires")))
+            problems.append(Problem(f'"{expires}" is not a calendar date', where, _hint("")))
+    return problems
+
+
+def _parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _as_tuple(value: str | list[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _build(document: yamlio.YamlDocument, rel_path: str) -> Manifest:
+    value = document.value
+    bar = value.get("quality_bar")
+    waivers = tuple(
+        Waiver(
+            rule=w["rule"],
+            reason=w["reason"],
+            expires=dt.date.fromisoformat(w["expires"]),
+            approved_by=w["approved_by"],
+            path=w.get("path"),
+            location=Location(rel_path, *document.position(("waivers", i))),
+        )
+        for i, w in enumerate(value.get("waivers", []))
+    )
+    return Manifest(
+        rel_path=rel_path,
+        document=document,
+        phase=value["phase"],
+        project=value.get("project"),
+        owners=tuple(value.get("owners", [])),
+        policy=value.get("policy"),
+        artifacts={k: _as_tuple(v) for k, v in value.get("artifacts", {}).items()},
+        code_paths=_as_tuple(value.get("code_paths")),
+        quality_bar=QualityBar(bar["metric"], bar["goal"], float(bar["threshold"]))
+        if bar
+        else None,
+        waivers=waivers,
+    )

@@ -1,0 +1,188 @@
+"""The policy: phases in order, cumulative requirements and severities, document rules."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mlpolicy import schema, yamlio
+from mlpolicy.errors import DocumentError
+from mlpolicy.findings import Severity
+
+BUILTIN = "built-in"
+_DEFAULT_FILE = Path(__file__).parent / "data" / "default-policy.yaml"
+_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "note": Severity.NOTE}
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    """One phase: id, display name, goal, and what it adds to the earlier phases' requirements."""
+
+    id: str
+    name: str
+    goal: str
+    requires: Mapping[str, str]
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A required document section and the heading texts that count as it."""
+
+    name: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSpec:
+    """Sections, minimum words per section and placeholder patterns for a Markdown artifact."""
+
+    min_words: int
+    sections: tuple[Section, ...]
+    placeholders: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A loaded, validated policy."""
+
+    source: str
+    sha256: str
+    phases: tuple[Phase, ...]
+    rule_levels: Mapping[str, Mapping[str, str]]
+    design_doc: DocumentSpec
+    model_card: DocumentSpec
+    waiver_warning_days: int
+
+    @property
+    def phase_ids(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.phases)
+
+    def suggest_phase(self, word: str) -> str | None:
+        """The phase id ``word`` most likely means (an alias, or a near spelling)."""
+        import difflib
+
+        lowered = word.strip().lower()
+        for phase in self.phases:
+            if lowered == phase.id or lowered in (a.lower() for a in phase.aliases):
+                return phase.id
+        close = difflib.get_close_matches(lowered, self.phase_ids, n=1, cutoff=0.6)
+        return close[0] if close else None
+
+    def index(self, phase: str) -> int:
+        return self.phase_ids.index(phase)
+
+    def requirements(self, phase: str) -> dict[str, str]:
+        """Requirement -> level in force at ``phase``: its own and every earlier phase's."""
+        levels: dict[str, str] = {}
+        for candidate in self.phases[: self.index(phase) + 1]:
+            levels.update(candidate.requires)
+        return {name: level for name, level in levels.items() if level != "off"}
+
+    def severity(
+        self, rule: str, requirement: str | None, phase: str | None, default: Severity
+    ) -> Severity | None:
+        """The severity of ``rule`` at ``phase``, or None when the policy does not ask for it.
+
+        A rule that guards a requirement runs only where the requirement is in force; a
+        per-rule override then beats the requirement's level.
+        """
+        level: str | None = None
+        if requirement is not None and phase is not None:
+            level = self.requirements(phase).get(requirement)
+            if level is None:
+                return None
+        override = self.rule_levels.get(rule, {})
+        level = override.get(phase or "", override.get("*", level))
+        return default if level is None else _LEVELS.get(level)
+
+
+def load(path: Path | None, source: str | None = None) -> Policy:
+    """Load and validate a policy file (the built-in one when ``path`` is None).
+
+    Raises :class:`DocumentError` with the line and column of the problem.
+    """
+    data = (path or _DEFAULT_FILE).read_bytes()
+    document = yamlio.load(data)
+    for error in schema.validate("policy", document.value):
+        raise DocumentError(error.message, *document.position(error.path))
+    return _build(document, data, source or (BUILTIN if path is None else str(path)))
+
+
+@functools.cache
+def builtin() -> Policy:
+    """The built-in policy, loaded once per process."""
+    return load(None)
+
+
+def builtin_document() -> dict[str, Any]:
+    """The built-in policy as plain data (for ``init`` and documentation)."""
+    value: dict[str, Any] = yamlio.load(_DEFAULT_FILE.read_bytes()).value
+    return value
+
+
+def _build(document: yamlio.YamlDocument, data: bytes, source: str) -> Policy:
+    value = document.value
+    phases = tuple(
+        Phase(
+            p["id"],
+            p.get("name", p["id"]),
+            p.get("goal", ""),
+            dict(p.get("requires", {})),
+            tuple(p.get("aliases", ())),
+        )
+        for p in value["phases"]
+    )
+    ids = [p.id for p in phases]
+    for index, phase_id in enumerate(ids):
+        if ids.index(phase_id) != index:
+            raise DocumentError(
+                f'phase "{phase_id}" is listed twice', *document.position(("phases", index, "id"))
+            )
+    levels = {rule: _rule_levels(raw) for rule, raw in value.get("rules", {}).items()}
+    for rule, by_phase in levels.items():
+        for phase_id in by_phase:
+            if phase_id != "*" and phase_id not in ids:
+                raise DocumentError(
+                    f'rule {rule} names unknown phase "{phase_id}"{schema.suggest(phase_id, ids)}',
+                    *document.position(("rules", rule, phase_id)),
+                )
+    defaults = builtin_document() if source != BUILTIN else value
+    return Policy(
+        source=source,
+        sha256=hashlib.sha256(data).hexdigest(),
+        phases=phases,
+        rule_levels=levels,
+        design_doc=_document_spec(document, "design_doc", defaults),
+        model_card=_document_spec(document, "model_card", defaults),
+        waiver_warning_days=value.get(
+            "waiver_warning_days", defaults.get("waiver_warning_days", 14)
+        ),
+    )
+
+
+def _rule_levels(raw: str | dict[str, str]) -> dict[str, str]:
+    return {"*": raw} if isinstance(raw, str) else dict(raw)
+
+
+def _document_spec(
+    document: yamlio.YamlDocument, key: str, defaults: dict[str, Any]
+) -> DocumentSpec:
+    """A document spec; keys the policy leaves out come from the built-in policy."""
+    raw = {**defaults.get(key, {}), **document.value.get(key, {})}
+    patterns = []
+    for index, pattern in enumerate(raw.get("placeholders", [])):
+        try:
+            patterns.append(re.compile(pattern, re.IGNORECASE))
+        except re.error as exc:
+            where = document.position((key, "placeholders", index))
+            raise DocumentError(
+                f"placeholder pattern {pattern!r} is invalid: {exc}", *where
+            ) from None
+    sections = tuple(Section(s["name"], tuple(s["aliases"])) for s in raw.get("sections", []))
+    return DocumentSpec(int(raw.get("min_words", 0)), sections, tuple(patterns))

@@ -1,0 +1,271 @@
+"""One project (one manifest) as the rules see it: manifest, policy, phase, safe paths."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from mlpolicy import manifest as manifest_module
+from mlpolicy import policy as policy_module
+from mlpolicy.errors import DocumentError
+from mlpolicy.findings import Artifact, Location, Problem
+from mlpolicy.manifest import Manifest, ManifestError
+from mlpolicy.policy import Policy
+from mlpolicy.yamlio import JsonPath
+
+if TYPE_CHECKING:
+    from mlpolicy.gitscope import GitScope
+    from mlpolicy.settings import Settings
+
+T = TypeVar("T")
+
+# Directories that never hold project artifacts worth globbing into.
+SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        "node_modules",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        "site-packages",
+    }
+)
+
+
+class Repository:
+    """The repository a check runs in: its root, and git access when it is a git work tree."""
+
+    def __init__(self, root: Path, is_git: bool, use_git: bool) -> None:
+        self.root = root
+        self.is_git = is_git
+        self.use_git = use_git and is_git
+        self._git: GitScope | None = None
+
+    @classmethod
+    def containing(cls, path: Path, use_git: bool) -> Repository:
+        """The git work tree around ``path``, or ``path`` itself when it is not in one."""
+        start = Path(os.path.realpath(path))
+        start = start if start.is_dir() else start.parent
+        for candidate in (start, *start.parents):
+            if (candidate / ".git").exists():
+                return cls(candidate, True, use_git)
+        return cls(start, False, use_git)
+
+    @property
+    def git(self) -> GitScope | None:
+        """Git access, or None outside a work tree or with ``--no-git``."""
+        if not self.use_git:
+            return None
+        if self._git is None:
+            from mlpolicy.gitscope import GitScope
+
+            self._git = GitScope(self.root)
+        return self._git
+
+    def rel(self, path: Path) -> str:
+        """``path`` relative to the repository root, with ``/``."""
+        relative = os.path.relpath(os.path.abspath(path), self.root)
+        return "." if relative == "." else PurePosixPath(*Path(relative).parts).as_posix()
+
+
+class Project:
+    """A manifest's project; readers cache their results here, rules read them."""
+
+    def __init__(
+        self,
+        repository: Repository,
+        manifest_path: Path,
+        settings: Settings,
+        forced_policy: Policy | None = None,
+    ) -> None:
+        self.repository = repository
+        self.settings = settings
+        self.manifest_path = Path(os.path.realpath(manifest_path))
+        self.root = self.manifest_path.parent
+        self.rel_root = repository.rel(self.root)
+        self.manifest_rel = repository.rel(self.manifest_path)
+        self.manifest: Manifest | None = None
+        self.load_problems: dict[str, tuple[Problem, ...]] = {}
+        self.policy: Policy = forced_policy or policy_module.builtin()
+        self.artifacts: dict[tuple[str, str], Artifact] = {}
+        self.escapes: dict[str, Problem] = {}
+        self.used_waivers: frozenset[int] = frozenset()  # indexes into manifest.waivers
+        self._cache: dict[str, Any] = {}
+        self._load(forced_policy is not None)
+
+    # -- loading -----------------------------------------------------------------------
+
+    def _load(self, policy_forced: bool) -> None:
+        try:
+            self.manifest = manifest_module.load(self.manifest_path, self.manifest_rel)
+        except ManifestError as exc:
+            self.load_problems[exc.rule] = exc.problems
+            return
+        if self.manifest.policy and not policy_forced:
+            self._load_policy(self.manifest.policy)
+        phase = self.manifest.phase
+        if phase not in self.policy.phase_ids and "MLP004" not in self.load_problems:
+            self.load_problems["MLP003"] = (self._unknown_phase(phase),)
+
+    def _load_policy(self, declared: str) -> None:
+        where = self.manifest_location(("policy",))
+        path = self.resolve(declared, where)
+        if path is None:
+            self.load_problems["MLP004"] = (
+                Problem(f'policy path "{declared}" is not usable (see MLP008)', where),
+            )
+            return
+        rel = self.repository.rel(path)
+        try:
+            self.policy = policy_module.load(path, source=rel)
+        except FileNotFoundError:
+            problem = Problem(
+                f'policy file "{declared}" does not exist',
+                where,
+                "Fix the `policy:` path or remove it to use the built-in policy.",
+            )
+            self.load_problems["MLP004"] = (problem,)
+        except (OSError, DocumentError) as exc:
+            message = exc.message if isinstance(exc, DocumentError) else str(exc)
+            line, column = (
+                (exc.line, exc.column) if isinstance(exc, DocumentError) else (None, None)
+            )
+            problem = Problem(
+                f"policy is invalid: {message}",
+                Location(rel, line, column),
+                "`mlpolicy schema policy` shows the policy format.",
+            )
+            self.load_problems["MLP004"] = (problem,)
+
+    def _unknown_phase(self, phase: str) -> Problem:
+        ids = self.policy.phase_ids
+        guess = self.policy.suggest_phase(phase)
+        return Problem(
+            f'unknown phase "{phase}"' + (f'; did you mean "{guess}"?' if guess else ""),
+            self.manifest_location(("phase",)),
+            f"The policy ({self.policy.source}) knows the phases: {', '.join(ids)}.",
+        )
+
+    @property
+    def loaded(self) -> bool:
+        """True when the manifest and policy loaded and the phase is known."""
+        return self.manifest is not None and not self.load_problems
+
+    @property
+    def phase(self) -> str | None:
+        """The phase checked: ``--phase`` if given, else the manifest's."""
+        if self.manifest is None:
+            return None
+        return self.settings.phase or self.manifest.phase
+
+    @property
+    def git(self) -> GitScope | None:
+        return self.repository.git
+
+    def manifest_location(self, path: JsonPath = ()) -> Location:
+        if self.manifest is None:
+            return Location(self.manifest_rel)
+        return self.manifest.location(path)
+
+    # -- paths -------------------------------------------------------------------------
+
+    def rel(self, path: Path) -> str:
+        return self.repository.rel(path)
+
+    def resolve(self, declared: str, where: Location | None = None) -> Path | None:
+        """The file ``declared`` (relative to the project) names, if it stays in the repository.
+
+        Absolute paths, ``..`` escapes and symlinks leading outside are recorded for
+        MLP008 and yield None, so nothing outside the repository is ever read.
+        """
+        reason = None
+        if PurePosixPath(declared).is_absolute() or PureWindowsPath(declared).drive:
+            reason = "is absolute"
+        else:
+            lexical = Path(os.path.normpath(self.root / declared))
+            if not lexical.is_relative_to(self.repository.root):
+                reason = "climbs out of the repository with .."
+            elif not Path(os.path.realpath(lexical)).is_relative_to(self.repository.root):
+                reason = "is a symlink leading outside the repository"
+            else:
+                return lexical
+        where = where or Location(
+            self.rel(self.root / declared) if reason.startswith("is a") else self.manifest_rel
+        )
+        self.escapes.setdefault(
+            declared,
+            Problem(
+                f'path "{declared}" {reason}; it was not read',
+                where,
+                "Use a path inside the repository, relative to the manifest's directory.",
+            ),
+        )
+        return None
+
+    def declared(self, kind: str) -> tuple[tuple[str, Location], ...] | None:
+        """The manifest's paths for artifact ``kind`` with their locations, or None if not set."""
+        if self.manifest is None or kind not in self.manifest.artifacts:
+            return None
+        values = self.manifest.artifacts[kind]
+        single = len(values) == 1 and isinstance(
+            self.manifest.document.value["artifacts"][kind], str
+        )
+        return tuple(
+            (
+                value,
+                self.manifest.location(("artifacts", kind) if single else ("artifacts", kind, i)),
+            )
+            for i, value in enumerate(values)
+        )
+
+    def find(self, patterns: Iterable[str]) -> list[Path]:
+        """Existing paths under the project matching ``patterns``, in order, escapes dropped."""
+        found: list[Path] = []
+        for pattern in patterns:
+            for match in sorted(self.root.glob(pattern)):
+                if SKIP_DIRS.intersection(match.relative_to(self.root).parts):
+                    continue
+                safe = self.resolve(match.relative_to(self.root).as_posix())
+                if safe is not None and safe not in found:
+                    found.append(safe)
+        return found
+
+    def candidates(
+        self, kind: str, defaults: Iterable[str]
+    ) -> Iterator[tuple[Path, Location | None]]:
+        """Paths for ``kind``: the manifest's (missing ones included) or existing defaults.
+
+        Declared paths come with the manifest location that names them, so a reader can
+        report "declared here but absent"; default paths come with None.
+        """
+        declared = self.declared(kind)
+        if declared is None:
+            for path in self.find(defaults):
+                yield path, None
+            return
+        for value, where in declared:
+            safe = self.resolve(value, where)
+            if safe is not None:
+                yield safe, where
+
+    # -- results -----------------------------------------------------------------------
+
+    def record(self, artifact: Artifact) -> None:
+        """Note an artifact the checker looked at, for the report's ``artifacts`` list."""
+        self.artifacts[(artifact.kind, artifact.path)] = artifact
+
+    def cached(self, key: str, build: Callable[[], T]) -> T:
+        """Read-once memo for readers shared by several rules."""
+        if key not in self._cache:
+            self._cache[key] = build()
+        value: T = self._cache[key]
+        return value

@@ -1,0 +1,81 @@
+"""The ``text`` report: ruff-like lines with a hint, grouped by project, then a summary."""
+
+from __future__ import annotations
+
+from mlpolicy.findings import CheckResult, Finding, ProjectResult, Severity
+
+_STYLES = {"bold": "1", "dim": "2", "red": "31", "yellow": "33", "cyan": "36", "green": "32"}
+_SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
+
+
+class _Paint:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, text: str, style: str) -> str:
+        return f"\x1b[{_STYLES[style]}m{text}\x1b[0m" if self.enabled else text
+
+
+def render(result: CheckResult, color: bool = False) -> str:
+    """The report as terminal text."""
+    paint = _Paint(color)
+    lines: list[str] = []
+    for finding in result.findings:
+        lines += _finding(finding, paint)
+    for project in result.projects:
+        lines += _project(project, paint)
+    lines += [f"note: {note}" for note in result.notes]
+    lines.append(_summary(result, paint))
+    return "\n".join(lines) + "\n"
+
+
+def _project(project: ProjectResult, paint: _Paint) -> list[str]:
+    phase = project.phase or "phase unknown"
+    open_findings = [f for f in project.findings if not f.waived]
+    verdict = paint("ok", "green") if not open_findings else _plural(len(open_findings), "finding")
+    lines = [f"{paint(project.root, 'bold')} [{phase}] {verdict}"]
+    for finding in project.findings:
+        lines += _finding(finding, paint)
+    return lines
+
+
+def _finding(finding: Finding, paint: _Paint) -> list[str]:
+    label = paint(finding.rule, _SEVERITY_STYLE[finding.severity] if not finding.waived else "dim")
+    suffix = ""
+    if finding.waived:
+        suffix = paint(" (waived)", "dim")
+    elif finding.severity is not Severity.ERROR:
+        suffix = f" ({finding.severity.value})"
+    lines = [f"{paint(_where(finding), 'bold')}: {label} {finding.name}  {finding.message}{suffix}"]
+    if finding.hint and not finding.waived:
+        lines.append(f"  {paint('hint:', 'cyan')} {finding.hint}")
+    return lines
+
+
+def _where(finding: Finding) -> str:
+    if finding.location is None:
+        return "-"
+    parts = [finding.location.path]
+    if finding.location.line is not None:
+        parts.append(str(finding.location.line))
+        if finding.location.column is not None:
+            parts.append(str(finding.location.column))
+    return ":".join(parts)
+
+
+def _summary(result: CheckResult, paint: _Paint) -> str:
+    counts = [
+        _plural(result.count(Severity.ERROR), "error"),
+        _plural(result.count(Severity.WARNING), "warning"),
+    ]
+    if result.count(Severity.NOTE):
+        counts.append(_plural(result.count(Severity.NOTE), "note"))
+    if result.waived:
+        counts.append(f"{result.waived} waived")
+    projects = _plural(len(result.projects), "project")
+    verdict = paint("Passed", "green") if result.passed else paint("Failed", "red")
+    return f"{verdict}: {', '.join(counts)} in {projects}."
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"

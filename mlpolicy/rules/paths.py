@@ -1,0 +1,64 @@
+"""MLP008: paths that would lead a reader outside the repository."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from mlpolicy.findings import Problem
+from mlpolicy.rules.base import PATHS, implement
+
+if TYPE_CHECKING:
+    from mlpolicy.project import Project
+
+_PATH_KEYS = ("policy", "code_paths", "artifacts")
+
+
+def artifact_path_escapes(project: Project) -> Iterator[Problem]:
+    """
+    ## What it does
+    Flags a path in the manifest (an artifact, `code_paths`, `policy`, a waiver's `path`)
+    that is absolute, climbs out of the repository with `..`, or is a symlink whose target
+    lies outside the repository; and an artifact found at a default location that is such
+    a symlink. The file behind the path is never opened.
+
+    ## Why is this bad?
+    Evidence must live in the repository, where it is reviewed and versioned with the code.
+    A path outside it proves nothing about this project, and on a shared CI runner it could
+    make the checker read, and echo into a public report, files it has no business with.
+
+    ## Example
+    ```yaml title="mlpolicy.yaml"
+    version: 1
+    phase: ideation
+    artifacts:
+      design_doc: ../../etc/passwd
+    ```
+
+    ## Fix
+    ```yaml title="mlpolicy.yaml"
+    version: 1
+    phase: ideation
+    artifacts:
+      design_doc: docs/design.md
+    ```
+    """
+    manifest = project.manifest
+    if manifest is not None:
+        for kind in manifest.artifacts:
+            for value, where in project.declared(kind) or ():
+                project.resolve(value, where)
+        for index, value in enumerate(manifest.code_paths):
+            key = (
+                ("code_paths",)
+                if isinstance(manifest.document.value["code_paths"], str)
+                else ("code_paths", index)
+            )
+            project.resolve(value, manifest.location(key))
+        for index, waiver in enumerate(manifest.waivers):
+            if waiver.path is not None:
+                project.resolve(waiver.path, manifest.location(("waivers", index, "path")))
+    yield from project.escapes.values()
+
+
+RULES = (implement("MLP008", artifact_path_escapes, stage=PATHS),)
