@@ -2,11 +2,14 @@
 
 This is the only module that imports ``git``. Each question is one git process, never
 one per file (SPEC section 11: one ``git log`` for thousands of paths beats one per path).
+Nothing here writes: no objects, no config, no index refresh.
 """
 
 from __future__ import annotations
 
 import functools
+import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -21,27 +24,47 @@ class GitScope:
     def _git(self) -> Any:
         import git  # gitpython: ~100 ms to import, so only when a rule asks git something
 
-        return git.Repo(self.root).git
+        return git.Git(self.root)
+
+    def _run(self, *args: str, stdin: str | None = None) -> str:
+        """Run one git command; a failing command raises :class:`GitError`."""
+        import git
+
+        try:
+            if stdin is None:
+                output: str = self._git.execute(["git", *args])
+                return output
+            process = self._git.execute(["git", *args], as_process=True, istream=subprocess.PIPE)
+            out, _ = process.proc.communicate(stdin.encode())
+            if process.proc.returncode:
+                raise GitError(f"git {args[0]} failed")
+            return str(out.decode("utf-8", "replace"))
+        except git.GitCommandError as exc:
+            raise GitError(str(exc.stderr).strip() or f"git {args[0]} failed") from None
 
     @functools.cached_property
     def tracked(self) -> frozenset[str]:
         """Repo-relative paths in the index (staged files count as tracked)."""
-        output: str = self._git.ls_files("-z")
+        output = self._run("-c", "core.quotepath=off", "ls-files", "-z")
         return frozenset(p for p in output.split("\0") if p)
 
-    def commit_exists(self, sha: str) -> bool:
-        """True when ``sha`` names a commit in the repository's object store."""
-        return sha in self._commits([sha])
+    def existing_commits(self, shas: Iterable[str]) -> frozenset[str]:
+        """Those of ``shas`` that name commits in the object store, in one git process."""
+        wanted = sorted({s.strip() for s in shas if s and s.strip()})
+        if not wanted:
+            return frozenset()
+        output = self._run(
+            "cat-file",
+            "--batch-check=%(objectname) %(objecttype)",
+            stdin="\n".join(f"{s}^{{commit}}" for s in wanted) + "\n",
+        )
+        found = set()
+        for sha, line in zip(wanted, output.splitlines(), strict=False):
+            parts = line.split()
+            if len(parts) == 2 and parts[1] == "commit" and parts[0].startswith(sha.lower()):
+                found.add(sha)
+        return frozenset(found)
 
-    def _commits(self, shas: list[str]) -> set[str]:
-        import git
 
-        try:
-            output: str = self._git.cat_file("--batch-check", istream=None, input="\n".join(shas))
-        except (git.GitCommandError, TypeError):
-            return set()
-        return {
-            line.split()[0]
-            for line in output.splitlines()
-            if line.endswith(" commit") or " commit " in line
-        }
+class GitError(Exception):
+    """A git command failed (unknown ref, broken repository)."""

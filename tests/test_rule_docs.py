@@ -1,0 +1,75 @@
+"""Every implemented rule's doc is complete, and its examples are executed.
+
+A rule doc has ``## What it does``, ``## Why is this bad?``, ``## Example`` and ``## Fix``.
+Fenced blocks with ``title="path"`` in Example are written into a fresh git repository
+(committed) and checked: the rule must fire. Fix's blocks are then written over them: it
+must not. A fence attribute ``today="YYYY-MM-DD"`` fixes the date for waiver rules, and a
+block with ``delete`` (``title="path" delete``) removes that file in the Fix.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import Repo
+
+from mlpolicy.rules import ALL_RULES
+
+IMPLEMENTED = [rule for rule in ALL_RULES if rule.implemented]
+SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Fix")
+FENCE = re.compile(r"^```(?P<info>[^\n]*)\n(?P<body>.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
+def _section(doc: str, heading: str) -> str:
+    start = doc.index(heading) + len(heading)
+    following = [doc.index(h, start) for h in SECTIONS if h in doc[start:]]
+    return doc[start : min(following, default=len(doc))]
+
+
+def _files(text: str) -> tuple[dict[str, str], set[str], str | None]:
+    files: dict[str, str] = {}
+    deleted: set[str] = set()
+    today = None
+    for match in FENCE.finditer(text):
+        info = match["info"]
+        title = re.search(r'title="([^"]+)"', info)
+        if title is None:
+            continue
+        if re.search(r"\bdelete\b", info):
+            deleted.add(title[1])
+        else:
+            files[title[1]] = match["body"]
+        date = re.search(r'today="([^"]+)"', info)
+        today = date[1] if date else today
+    return files, deleted, today
+
+
+@pytest.mark.parametrize("rule", IMPLEMENTED, ids=lambda r: r.id)
+def test_doc_has_every_section(rule) -> None:
+    for heading in SECTIONS:
+        assert heading in rule.doc, f"{rule.id} doc lacks {heading!r}"
+    assert _files(_section(rule.doc, "## Example"))[0], f"{rule.id}: Example has no titled file"
+
+
+@pytest.mark.parametrize("rule", IMPLEMENTED, ids=lambda r: r.id)
+def test_example_fails_and_fix_passes(rule, tmp_path: Path) -> None:
+    example, _, today = _files(_section(rule.doc, "## Example"))
+    fix, deleted, fix_today = _files(_section(rule.doc, "## Fix"))
+    repo = Repo(tmp_path / "project")
+    repo.write(example)
+    repo.commit("example")
+    env = {"MLPOLICY_TODAY": today} if today else {}
+    before = repo.check("--format", "json", env=env)
+    assert before.code == (1 if rule.default.value == "error" else before.code), before.stderr
+    assert rule.id in before.rules(), f"{rule.id} did not fire on its doc example:\n{before.stdout}"
+
+    repo.write(fix)
+    for name in deleted:
+        (repo.root / name).unlink()
+    repo.commit("fix")
+    env = {"MLPOLICY_TODAY": fix_today or today} if (fix_today or today) else {}
+    after = repo.check("--format", "json", env=env)
+    assert after.code in (0, 1), after.stderr
+    assert rule.id not in after.rules(), f"{rule.id} still fires after its doc fix:\n{after.stdout}"
