@@ -38,7 +38,7 @@ class Result:
     def rules(self) -> list[str]:
         """Rule ids of every unwaived finding in a ``--format json`` run."""
         data = self.json()
-        found = [f for f in data["findings"]] + [f for p in data["projects"] for f in p["findings"]]
+        found = list(data["findings"]) + [f for p in data["projects"] for f in p["findings"]]
         return [f["rule"] for f in found if not f["waived"]]
 
 
