@@ -67,7 +67,7 @@ def _write(result: CheckResult, name: str, target: Path | None, color: bool) -> 
     if target is None:
         import click
 
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=color)  # click strips ANSI codes unless told
         return
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from mlpolicy import manifest as manifest_module
 from mlpolicy import policy as policy_module
-from mlpolicy.errors import DocumentError
+from mlpolicy.errors import DocumentError, UsageError
 from mlpolicy.findings import Artifact, Location, Problem
 from mlpolicy.manifest import Manifest, ManifestError
 from mlpolicy.policy import Policy
@@ -112,6 +112,14 @@ class Project:
             return
         if self.manifest.policy and not policy_forced:
             self._load_policy(self.manifest.policy)
+        what_if = self.settings.phase
+        if what_if and what_if not in self.policy.phase_ids:
+            guess = self.policy.suggest_phase(what_if)
+            raise UsageError(
+                f'--phase: unknown phase "{what_if}" for {self.manifest_rel}'
+                + (f'; did you mean "{guess}"?' if guess else "")
+                + f" (the policy's phases: {', '.join(self.policy.phase_ids)})"
+            )
         phase = self.manifest.phase
         if phase not in self.policy.phase_ids and "MLP004" not in self.load_problems:
             self.load_problems["MLP003"] = (self._unknown_phase(phase),)

@@ -1,0 +1,83 @@
+"""The hardened YAML loader: values, positions, and every hostile input of SPEC section 11."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mlpolicy import yamlio
+from mlpolicy.errors import DocumentError
+
+
+def test_values_and_positions_follow_yaml_1_2() -> None:
+    doc = yamlio.load(b"a: yes\nb: [1, 0x1f, 1.5, ~, 'x']\nc:\n  d: 2027-01-31\n")
+    # YAML 1.2: "yes" is a string and dates stay strings (no implicit timestamps).
+    assert doc.value == {"a": "yes", "b": [1, 31, 1.5, None, "x"], "c": {"d": "2027-01-31"}}
+    assert doc.positions[("c", "d")] == (4, 3)
+    assert doc.position(("b", 1)) == (2, 8)
+    assert doc.position(("c", "missing")) == (3, 1)
+
+
+def test_crlf_and_bom_are_ordinary_text() -> None:
+    doc = yamlio.load(b"\xef\xbb\xbfversion: 1\r\nphase: ideation\r\n")
+    assert doc.value == {"version": 1, "phase": "ideation"}
+    assert doc.positions[("phase",)] == (2, 1)
+
+
+@pytest.mark.parametrize(
+    ("data", "words", "line"),
+    [
+        (b"a: 1\na: 2\n", "duplicate key", 2),
+        (b"a: &x [1]\nb: *x\n", "aliases", 2),
+        (b"a: [1\n", "invalid YAML", 2),
+        (b"---\na: 1\n---\nb: 2\n", "more than one", 3),
+        (b"a: !!python/object:os.system x\n", "unsupported YAML tag", 1),
+        (b"a: 1\n\xff\xfe\n", "not valid UTF-8", 2),
+        (b"a: \x00\n", "binary", None),
+    ],
+)
+def test_bad_documents_raise_with_a_line(data: bytes, words: str, line: int | None) -> None:
+    with pytest.raises(DocumentError) as caught:
+        yamlio.load(data)
+    assert words in caught.value.message
+    assert caught.value.line == line
+
+
+def test_alias_bomb_is_refused_before_expansion() -> None:
+    bomb = b"a: &a [x,x,x,x,x,x,x,x,x]\n" + b"".join(
+        b"%c: &%c [*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c]\n" % ((98 + i,) * 2 + (97 + i,) * 9)
+        for i in range(8)
+    )
+    with pytest.raises(DocumentError, match="aliases"):
+        yamlio.load(bomb)
+
+
+@pytest.mark.parametrize("depth", [65, 100_000, 500_000])
+def test_deep_nesting_is_bounded_without_crashing(depth: int) -> None:
+    for data in (b"[" * depth + b"]" * depth, b"- " * depth + b"x"):
+        with pytest.raises(DocumentError, match="nesting"):
+            yamlio.load(data)
+
+
+def test_oversized_file_is_refused() -> None:
+    with pytest.raises(DocumentError, match="too large"):
+        yamlio.load(b"a: 1\n" + b"#" * yamlio.MAX_BYTES)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=2000))
+def test_arbitrary_bytes_never_escape_as_other_exceptions(data: bytes) -> None:
+    try:
+        yamlio.load(data)
+    except DocumentError:
+        pass
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab:-[]{},&*!? \n\t'\"#|>%@`~0.1")), max_size=300))
+def test_arbitrary_yaml_like_text_never_escapes(text: str) -> None:
+    try:
+        yamlio.load(text.encode())
+    except DocumentError:
+        pass
