@@ -88,7 +88,9 @@ def test_policy_with_unknown_requirement_is_mlp004(repo: Repo) -> None:
     repo.write(
         {
             "mlpolicy.yaml": "version: 1\nphase: ideation\npolicy: org.yaml\n",
-            "org.yaml": "version: 1\nphases:\n  - id: ideation\n    requires: {design_document: error}\n",
+            "org.yaml": (
+                "version: 1\nphases:\n  - id: ideation\n    requires: {design_document: error}\n"
+            ),
         }
     )
     result = repo.check("--format", "json")

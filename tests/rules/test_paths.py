@@ -59,8 +59,10 @@ def test_declared_symlink_outside_is_mlp008(repo: Repo, outside: Path) -> None:
 def test_dotdot_inside_the_repository_is_fine(repo: Repo) -> None:
     repo.write(
         {
-            "ml/churn/mlpolicy.yaml": "version: 1\nphase: ideation\npolicy: ../../policies/org.yaml\n"
-            "artifacts:\n  design_doc: ../../docs/churn.md\n",
+            "ml/churn/mlpolicy.yaml": (
+                "version: 1\nphase: ideation\npolicy: ../../policies/org.yaml\n"
+                "artifacts:\n  design_doc: ../../docs/churn.md\n"
+            ),
             "policies/org.yaml": "version: 1\nphases:\n  - id: ideation\n",
             "docs/churn.md": "# Churn\n",
         }
