@@ -1,0 +1,1 @@
+"""Readers: artifact files turned into plain typed values, never raising on any input."""
