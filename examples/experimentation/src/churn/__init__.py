@@ -1,0 +1,1 @@
+"""Churn prediction for the retention team's weekly outreach list."""

@@ -1,0 +1,1 @@
+"""Daily demand forecast per warehouse site."""
