@@ -65,6 +65,10 @@ class GitScope:
                 found.add(sha)
         return frozenset(found)
 
+    def hooks_dir(self) -> Path:
+        """Where git looks for hooks (``core.hooksPath`` honoured; the common dir in worktrees)."""
+        return self.root / self._run("rev-parse", "--git-path", "hooks").strip()
+
 
 class GitError(Exception):
     """A git command failed (unknown ref, broken repository)."""
