@@ -19,7 +19,7 @@ from mlpolicy import __version__
 from mlpolicy.errors import MlpolicyError, UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-FORMAT_NAMES = ("text", "json")
+FORMAT_NAMES = ("text", "json", "sarif", "github", "markdown", "junit")
 PYPROJECT_KEYS = ("format", "fail_on", "select", "ignore", "policy", "no_git", "phase", "output")
 
 

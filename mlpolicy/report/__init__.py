@@ -13,6 +13,10 @@ Renderer = Callable[[CheckResult, bool], str]
 FORMATS: dict[str, str] = {
     "text": "text",
     "json": "json_report",
+    "sarif": "sarif",
+    "github": "github",
+    "markdown": "markdown",
+    "junit": "junit",
 }
 
 
