@@ -1,0 +1,394 @@
+"""Rules about the production phase's evidence, monitoring and logging: MLP401-MLP405, MLP408."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from mlpolicy.artifacts import monitoring
+from mlpolicy.artifacts.monitoring import HEALTH, MLPOLICY, MODEL, UNPARSEABLE, Bundle
+from mlpolicy.findings import Location, Problem
+from mlpolicy.rules.base import implement
+
+if TYPE_CHECKING:
+    from mlpolicy.project import Project
+
+_FORMATS_HINT = (
+    "Add monitoring/monitoring.yaml (`mlpolicy schema monitoring` shows its format), "
+    "Prometheus rule files or an Alertmanager config, or name them under "
+    "`artifacts.monitoring` in the manifest."
+)
+_HINTS = {
+    MLPOLICY: "`mlpolicy schema monitoring` shows the monitoring.yaml format.",
+    monitoring.PROMETHEUS: "`promtool check rules FILE` shows the same problem.",
+    monitoring.ALERTMANAGER: "`amtool check-config FILE` shows the same problem.",
+}
+
+
+def monitoring_missing(project: Project) -> Iterator[Problem]:
+    """
+    ## What it does
+    Flags a project with no monitoring config: no mlpolicy `monitoring.yaml`, Prometheus
+    rule file or Alertmanager config at the paths `artifacts.monitoring` names or, when
+    it names none, under `monitoring/` or in `monitoring.yaml`. A declared path that does
+    not exist is reported at the manifest line naming it. Files that are none of these
+    formats (a promtool unit test, a dashboard) do not count.
+
+    ## Why is this bad?
+    A model in production without monitoring fails silently: inputs drift, quality
+    decays, latency creeps up, and nobody hears of it until customers do. Monitoring and
+    logging are the evidence the productionization phase exists to produce.
+
+    ## Example
+    ```yaml title="mlpolicy.yaml"
+    version: 1
+    phase: production
+    artifacts:
+      monitoring: monitoring/monitoring.yaml
+    ```
+
+    ## Fix
+    ```yaml title="monitoring/monitoring.yaml"
+    owner: "@ml-oncall"
+    checks:
+      - name: p95-latency
+        kind: latency
+        metric: model_latency_p95_seconds
+        threshold: 0.25
+        runbook: https://wiki.example.com/runbooks/churn#latency
+      - name: feature-drift
+        kind: drift
+        metric: feature_psi
+        threshold: 0.2
+        runbook: https://wiki.example.com/runbooks/churn#drift
+    logging:
+      predictions: s3://ml-logs/churn/predictions/
+      retention_days: 30
+    ```
+    """
+    found = monitoring.read(project)
+    for path, where in found.missing:
+        yield Problem(
+            f'declared monitoring path "{path}" holds no monitoring file', where, _FORMATS_HINT
+        )
+    if found.missing or found.recognised or _unparseable(found):
+        return
+    others = ", ".join(f.path for f in found.files)
+    yield Problem(
+        "no monitoring config found" + (f" ({others} are not monitoring config)" if others else ""),
+        project.manifest_location(
+            ("artifacts", "monitoring") if _declared(project) else ("phase",)
+        ),
+        _FORMATS_HINT,
+    )
+
+
+def monitoring_invalid(project: Project) -> Iterator[Problem]:
+    """
+    ## What it does
+    Flags a malformed monitoring file: YAML that does not parse, a `monitoring.yaml` that
+    violates `schemas/monitoring.schema.json` or repeats a check name, a Prometheus rule
+    without `expr` or with a bad `for:` duration, an Alertmanager route naming an
+    undefined receiver. Each problem is reported at its line.
+
+    ## Why is this bad?
+    A monitoring file that Prometheus, Alertmanager or mlpolicy cannot read monitors
+    nothing, and a check that cannot be told apart from another by name cannot be
+    silenced, routed or discussed reliably.
+
+    ## Example
+    ```yaml title="mlpolicy.yaml"
+    version: 1
+    phase: production
+    ```
+
+    ```yaml title="monitoring.yaml"
+    owner: "@ml-oncall"
+    checks:
+      - name: feature-drift
+        kind: drift
+        threshold: high
+    logging:
+      predictions: s3://ml-logs/churn/predictions/
+    ```
+
+    ## Fix
+    ```yaml title="monitoring.yaml"
+    owner: "@ml-oncall"
+    checks:
+      - name: feature-drift
+        kind: drift
+        threshold: 0.2
+    logging:
+      predictions: s3://ml-logs/churn/predictions/
+    ```
+    """
+    for item in monitoring.read(project).files:
+        hint = _HINTS.get(item.format, "Fix the file at that position.")
+        for issue in item.issues:
+            yield Problem(issue.message, issue.location, hint)
+
+
+def monitoring_incomplete(project: Project) -> Iterator[Problem]:
+    """
+    ## What it does
+    Flags monitoring that leaves a required coverage category out, one finding per
+    category: service health (at least one latency, errors or traffic check) and model
+    health (at least one drift or quality check with a numeric threshold). A check's
+    category is its `kind` in `monitoring.yaml`, a Prometheus alert's `mlpolicy_check`
+    label, or else words in its name and expression (drift, psi, distribution; accuracy,
+    auc, precision, recall, quality; latency, duration; error, 5xx, failure; absent,
+    traffic, requests). A Prometheus alert has a threshold when its `expr` compares with
+    a number.
+
+    ## Why is this bad?
+    Service health alone says the model answers, not that its answers are still good: a
+    model can serve fast, error-free predictions on drifted inputs for months. A drift
+    check without a threshold never fires. Model health alone misses the outage.
+
+    ## Example
+    ```yaml title="mlpolicy.yaml"
+    version: 1
+    phase: production
+    ```
+
+    ```yaml title="monitoring.yaml"
+    owner: "@ml-oncall"
+    checks:
+      - name: p95-latency
+        kind: latency
+        threshold: 0.25
+      - name: feature-drift
+        kind: drift
+        metric: feature_psi
+    logging:
+      predictions: s3://ml-logs/churn/predictions/
+    ```
+
+    ## Fix
+    Give the drift check the value it alerts at.
+
+    ```yaml title="monitoring.yaml"
+    owner: "@ml-oncall"
+    checks:
+      - name: p95-latency
+        kind: latency
+        threshold: 0.25
+      - name: feature-drift
+        kind: drift
+        metric: feature_psi
+        threshold: 0.2
+    logging:
+      predictions: s3://ml-logs/churn/predictions/
+    ```
+    """
+    found = monitoring.read(project)
+    # Without config (MLP401) or with a file that does not parse (MLP402), coverage
+    # cannot be judged; those rules already fail the project.
+    if not found.recognised or _unparseable(found):
+        return
+    where = _primary(found)
+    if not any(c.category in HEALTH for c in found.checks):
+        yield Problem(
+            "no service-health check: nothing watches latency, errors or traffic",
+            where,
+            "Add a check of kind latency, errors or traffic to monitoring.yaml, or a "
+            "Prometheus alert on the model's latency, error rate or request rate.",
+        )
+    model = [c for c in found.checks if c.category in MODEL]
+    if not any(c.threshold is not None for c in model):
+        unset = ", ".join(f'"{c.name}"' for c in model)
+        yield Problem(
+            "no drift or quality check with a numeric threshold"
+            + (f" ({unset} set none)" if unset else ""),
+            where,
+            "Add a check of kind drift or quality with a `threshold:` to monitoring.yaml, or "
+            "a Prometheus alert comparing a drift or quality metric with a number.",
+        )
+
+
+def alert_unrouted(project: Project) -> Iterator[Problem]:
+    """
+    ## What it does
+    Flags a check or alert that reaches nobody: a `monitoring.yaml` check without
+    `alert:`, a Prometheus alert without a `team` or `owner` label, when the bundle has
+    no `owner:` and no Alertmanager route delivers it to a receiver. Alertmanager's root
+    route with a receiver routes every alert; a receiver without any integration (a
+    "blackhole") routes none.
+
+    ## Why is this bad?
+    An alert without an owner fires into the void. When the model degrades at 3 a.m.
+    the alert exists, but no one is paged and no one feels responsible for it.
+
+    ## Example
+    ```yaml title="mlpolicy.yaml"
+    version: 1
+    phase: production
+    ```
+
+    ```yaml title="monitoring/churn.rules.yml"
+    groups:
+      - name: churn-model
+        rules:
+          - alert: ChurnModelFeatureDrift
+            expr: max(model_feature_drift_score{model="churn"}) > 0.2
+            for: 1h
+            annotations:
+              runbook_url: https://wiki.example.com/runbooks/churn#drift
+          - alert: ChurnModelHighLatency
+            expr: model:latency_seconds:p95{model="churn"} > 0.25
+            for: 15m
+            annotations:
+              runbook_url: https://wiki.example.com/runbooks/churn#latency
+    ```
+
+    ```yaml title="monitoring/monitoring.yaml"
+    logging:
+      predictions: s3://ml-logs/churn/predictions/
+    ```
+
+    ## Fix
+    Name an owner for the whole bundle (or give each alert a `team` label, or add an
+    Alertmanager config routing them to a receiver).
+
+    ```yaml title="monitoring/monitoring.yaml"
+    owner: "@ml-oncall"
+    logging:
+      predictions: s3://ml-logs/churn/predictions/
+    ```
+    """
+    for check in monitoring.read(project).checks:
+        if check.route is None:
+            yield Problem(
+                f'{check.kind} "{check.name}" is routed to no owner or receiver',
+                check.location,
+                "Set `owner:` in monitoring.yaml, `alert:` on the check, a `team` label on "
+                "the Prometheus alert, or an Alertmanager route with a receiver.",
+            )
+
+
+def logging_missing(project: Project) -> Iterator[Problem]:
+    """
+    ## What it does
+    Flags a project whose monitoring bundle declares no logging destination: no
+    `logging.predictions` or `logging.inputs` in a `monitoring.yaml`.
+
+    ## Why is this bad?
+    Without logged predictions and inputs, drift cannot be measured against what the
+    model really saw, incidents cannot be replayed, and the model cannot be retrained
+    on its own traffic or audited when a decision is challenged.
+
+    ## Example
+    ```yaml title="mlpolicy.yaml"
+    version: 1
+    phase: production
+    ```
+
+    ```yaml title="monitoring.yaml"
+    owner: "@ml-oncall"
+    checks:
+      - name: p95-latency
+        kind: latency
+        threshold: 0.25
+      - name: feature-drift
+        kind: drift
+        threshold: 0.2
+    ```
+
+    ## Fix
+    ```yaml title="monitoring.yaml"
+    owner: "@ml-oncall"
+    checks:
+      - name: p95-latency
+        kind: latency
+        threshold: 0.25
+      - name: feature-drift
+        kind: drift
+        threshold: 0.2
+    logging:
+      predictions: s3://ml-logs/churn/predictions/
+      inputs: s3://ml-logs/churn/inputs/
+      retention_days: 30
+    ```
+    """
+    found = monitoring.read(project)
+    if any(entry.destinations for entry in found.logging):
+        return
+    declared = next((entry.location for entry in found.logging), None)
+    yield Problem(
+        "no prediction or input logging destination is declared",
+        declared or _primary(found) or project.manifest_location(("phase",)),
+        "Add `logging: {predictions: <URI or path>, inputs: <URI or path>}` to monitoring.yaml.",
+    )
+
+
+def alert_without_runbook(project: Project) -> Iterator[Problem]:
+    """
+    ## What it does
+    Warns about a check or alert without a runbook link: no `runbook:` on a
+    `monitoring.yaml` check, no `runbook_url` (or `runbook`) annotation on a Prometheus
+    alert.
+
+    ## Why is this bad?
+    Whoever is paged needs to know what the alert means and what to do first. Without a
+    runbook, every incident starts with rediscovering how the model is served.
+
+    ## Example
+    ```yaml title="mlpolicy.yaml"
+    version: 1
+    phase: production
+    ```
+
+    ```yaml title="monitoring.yaml"
+    owner: "@ml-oncall"
+    checks:
+      - name: feature-drift
+        kind: drift
+        threshold: 0.2
+    logging:
+      predictions: s3://ml-logs/churn/predictions/
+    ```
+
+    ## Fix
+    ```yaml title="monitoring.yaml"
+    owner: "@ml-oncall"
+    checks:
+      - name: feature-drift
+        kind: drift
+        threshold: 0.2
+        runbook: https://wiki.example.com/runbooks/churn#drift
+    logging:
+      predictions: s3://ml-logs/churn/predictions/
+    ```
+    """
+    for check in monitoring.read(project).checks:
+        if check.runbook is None:
+            yield Problem(
+                f'{check.kind} "{check.name}" has no runbook link',
+                check.location,
+                "Add `runbook:` to the check, or a `runbook_url` annotation to the alert.",
+            )
+
+
+def _unparseable(found: Bundle) -> bool:
+    return any(f.format == UNPARSEABLE or f.unreadable for f in found.files)
+
+
+def _primary(found: Bundle) -> Location | None:
+    """Where bundle-wide findings point: the first monitoring.yaml, else the first file."""
+    files = sorted(found.recognised, key=lambda f: (f.format != MLPOLICY, f.path))
+    return Location(files[0].path) if files else None
+
+
+def _declared(project: Project) -> bool:
+    return project.manifest is not None and "monitoring" in project.manifest.artifacts
+
+
+RULES = (
+    implement("MLP401", monitoring_missing),
+    implement("MLP402", monitoring_invalid),
+    implement("MLP403", monitoring_incomplete),
+    implement("MLP404", alert_unrouted),
+    implement("MLP405", logging_missing),
+    implement("MLP408", alert_without_runbook),
+)
