@@ -165,6 +165,22 @@ def schema_command(name: str) -> int:
     return EXIT_OK
 
 
+@cli.group()
+def hooks() -> None:
+    """Plain git hooks, for teams that do not use the pre-commit framework."""
+
+
+@hooks.command(name="install")
+@click.option("--force", is_flag=True, help="Replace existing hooks that differ from mlpolicy's.")
+def hooks_install(force: bool) -> int:
+    """Copy the pre-commit and pre-push hooks into this repository's hooks directory."""
+    from mlpolicy import hooks as hooks_module
+
+    for outcome in hooks_module.install(Path(), force):
+        click.echo(outcome.describe())
+    return EXIT_OK
+
+
 def _color(flag: bool | None, output: Path | None) -> bool:
     if flag is not None:
         return flag
