@@ -81,12 +81,19 @@ class ManifestError(Exception):
 def load(path: Path, rel_path: str) -> Manifest:
     """Read and validate ``path``; raise :class:`ManifestError` with every problem found."""
     try:
-        document = yamlio.load(yamlio.decode(path.read_bytes(), MAX_BYTES))
-    except DocumentError as exc:
-        problem = Problem(exc.message, Location(rel_path, exc.line, exc.column), _SYNTAX_HINT)
-        raise ManifestError("MLP002", (problem,)) from None
+        data = path.read_bytes()
     except OSError as exc:
         problem = Problem(f"cannot read the manifest: {exc.strerror}", Location(rel_path), None)
+        raise ManifestError("MLP002", (problem,)) from None
+    return parse(data, rel_path)
+
+
+def parse(data: bytes, rel_path: str) -> Manifest:
+    """Validate manifest bytes (a file, or its version at another commit)."""
+    try:
+        document = yamlio.load(yamlio.decode(data, MAX_BYTES))
+    except DocumentError as exc:
+        problem = Problem(exc.message, Location(rel_path, exc.line, exc.column), _SYNTAX_HINT)
         raise ManifestError("MLP002", (problem,)) from None
     problems = [
         Problem(e.message, Location(rel_path, *document.position(e.path)), _hint(e.message))

@@ -108,10 +108,15 @@ def load(path: Path | None, source: str | None = None) -> Policy:
     Raises :class:`DocumentError` with the line and column of the problem.
     """
     data = (path or _DEFAULT_FILE).read_bytes()
+    return parse(data, source or (BUILTIN if path is None else str(path)))
+
+
+def parse(data: bytes, source: str) -> Policy:
+    """Validate policy bytes (a file, or its version at another commit)."""
     document = yamlio.load(data)
     for error in schema.validate("policy", document.value):
         raise DocumentError(error.message, *document.position(error.path))
-    return _build(document, data, source or (BUILTIN if path is None else str(path)))
+    return _build(document, data, source)
 
 
 @functools.cache
