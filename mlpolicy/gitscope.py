@@ -2,16 +2,56 @@
 
 This is the only module that imports ``git``. Each question is one git process, never
 one per file (SPEC section 11: one ``git log`` for thousands of paths beats one per path).
-Nothing here writes: no objects, no config, no index refresh.
+Nothing here writes: every command runs with ``--no-optional-locks`` (so status-like
+commands never refresh the index) and with ``core.fsmonitor`` off (so a repository's
+config cannot make the checker run a program).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import re
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+_PREFIX = ("--no-optional-locks", "-c", "core.fsmonitor=false", "-c", "core.quotepath=off")
+# One record per commit of the history stream: "\x1e<sha> <committer time>", then its paths.
+_LOG_FORMAT = ("--format=%x1e%H %ct",)
+_HEADER = re.compile(rb"\x1e([0-9a-f]{40,64}) (\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """A commit: its sha, committer time, and whether it is a shallow clone's cut-off point.
+
+    A ``boundary`` commit's parents were not fetched, so git shows it adding every file:
+    "the last commit touching X" is unknowable when the answer is a boundary commit.
+    """
+
+    sha: str
+    timestamp: int
+    boundary: bool = False
+
+    @property
+    def date(self) -> str:
+        """The committer date (UTC), ``YYYY-MM-DD``."""
+        return dt.datetime.fromtimestamp(self.timestamp, dt.UTC).date().isoformat()
+
+    def describe(self) -> str:
+        """``1a2b3c4 (2026-01-05)``: how messages name a commit."""
+        return f"{self.sha[:7]} ({self.date})"
+
+
+class GitError(Exception):
+    """A git command failed (unknown ref, broken repository); ``status`` is its exit code."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class GitScope:
@@ -19,6 +59,7 @@ class GitScope:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._history: _History | None = None
 
     @functools.cached_property
     def _git(self) -> Any:
@@ -26,27 +67,112 @@ class GitScope:
 
         return git.Git(self.root)
 
-    def _run(self, *args: str, stdin: str | None = None) -> str:
-        """Run one git command; a failing command raises :class:`GitError`."""
+    def _process(self, args: Iterable[str], stdin: bool = False) -> Any:
+        """Start one git command; gitpython's wrapper stops it if it is dropped unfinished."""
+        command = ["git", *_PREFIX, *args]
+        return self._git.execute(
+            command, as_process=True, istream=subprocess.PIPE if stdin else None
+        )
+
+    def _run_bytes(self, *args: str, stdin: bytes | None = None) -> bytes:
+        """Run one git command to the end; a failing command raises :class:`GitError`."""
         import git
 
         try:
-            if stdin is None:
-                output: str = self._git.execute(["git", *args])
-                return output
-            process = self._git.execute(["git", *args], as_process=True, istream=subprocess.PIPE)
-            out, _ = process.proc.communicate(stdin.encode())
-            if process.proc.returncode:
-                raise GitError(f"git {args[0]} failed")
-            return str(out.decode("utf-8", "replace"))
-        except git.GitCommandError as exc:
-            raise GitError(str(exc.stderr).strip() or f"git {args[0]} failed") from None
+            process = self._process(args, stdin=stdin is not None)
+        except git.GitCommandNotFound:
+            raise GitError("git is not installed or not on PATH") from None
+        out, err = process.proc.communicate(stdin)
+        if process.proc.returncode:
+            message = err.decode("utf-8", "replace").strip() or f"git {args[0]} failed"
+            raise GitError(message, process.proc.returncode)
+        return bytes(out)
+
+    def _run(self, *args: str, stdin: str | None = None) -> str:
+        data = self._run_bytes(*args, stdin=None if stdin is None else stdin.encode())
+        return data.decode("utf-8", "surrogateescape")
+
+    # -- the index and the work tree -----------------------------------------------------
 
     @functools.cached_property
+    def _listing(self) -> tuple[frozenset[str], frozenset[str]]:
+        """(paths in the index, untracked paths not ignored), from one ``git ls-files``."""
+        output = self._run("ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard")
+        tracked: set[str] = set()
+        untracked: set[str] = set()
+        for entry in output.split("\0"):
+            if len(entry) > 2:
+                (untracked if entry[0] == "?" else tracked).add(entry[2:])
+        return frozenset(tracked), frozenset(untracked)
+
+    @property
     def tracked(self) -> frozenset[str]:
         """Repo-relative paths in the index (staged files count as tracked)."""
-        output = self._run("-c", "core.quotepath=off", "ls-files", "-z")
-        return frozenset(p for p in output.split("\0") if p)
+        return self._listing[0]
+
+    @property
+    def untracked(self) -> frozenset[str]:
+        """Repo-relative paths on disk that are neither tracked nor ignored."""
+        return self._listing[1]
+
+    @functools.cached_property
+    def _tracked_dirs(self) -> frozenset[str]:
+        return frozenset(d for path in self.tracked for d in _directories(path))
+
+    def is_tracked(self, path: str) -> bool:
+        """True when ``path`` (a file, or a directory holding one) is in the index."""
+        path = "" if path in ("", ".") else path.strip("/")
+        return path in self.tracked or path in self._tracked_dirs
+
+    def changed_paths(self, base: str) -> frozenset[str]:
+        """Paths that differ between commit ``base`` and the work tree, untracked ones included.
+
+        The work tree, not HEAD, because it is what the check reads; in CI they are the same.
+        Renames count as a deletion and an addition, so both directories see the change.
+        """
+        output = self._run("diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", base, "--")
+        return frozenset(p for p in output.split("\0") if p) | self.untracked
+
+    # -- commits and refs --------------------------------------------------------------
+
+    @functools.cached_property
+    def _shallow(self) -> frozenset[str]:
+        """The boundary commits of a shallow clone (empty when the clone is complete)."""
+        lines = self._run("rev-parse", "--is-shallow-repository", "--git-path", "shallow")
+        flag, _, where = lines.partition("\n")
+        if flag.strip() != "true":
+            return frozenset()
+        try:
+            text = (self.root / where.strip()).read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError):
+            return frozenset({"?"})  # shallow, boundary unknown: treat every answer as partial
+        return frozenset(text.split())
+
+    def is_shallow(self) -> bool:
+        """True in a shallow clone (``git clone --depth``, ``actions/checkout`` by default)."""
+        return bool(self._shallow)
+
+    def resolve(self, ref: str) -> str:
+        """The commit sha ``ref`` names; :class:`GitError` when it names none."""
+        if not ref or ref.startswith("-") or "\n" in ref:
+            raise GitError(f'"{ref}" is not a revision')
+        try:
+            return self._run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip()
+        except GitError:
+            raise GitError(f'"{ref}" names no commit in this clone') from None
+
+    def merge_base(self, ref: str) -> str:
+        """The best common ancestor of HEAD and ``ref``; :class:`GitError` when there is none."""
+        commit = self.resolve(ref)
+        try:
+            return self._run("merge-base", "HEAD", commit).strip()
+        except GitError as exc:
+            raise GitError(f"HEAD and {ref} share no commit in this clone", exc.status) from None
+
+    def parents(self, rev: str) -> tuple[str, ...]:
+        """The parents of commit ``rev`` (none for a root or a shallow boundary)."""
+        line = self._run("rev-list", "--parents", "-n", "1", self.resolve(rev), "--")
+        return tuple(line.split()[1:])
 
     def existing_commits(self, shas: Iterable[str]) -> frozenset[str]:
         """Those of ``shas`` that name commits in the object store, in one git process."""
@@ -65,10 +191,167 @@ class GitScope:
                 found.add(sha)
         return frozenset(found)
 
+    def commits(self, shas: Iterable[str]) -> dict[str, Commit]:
+        """The commits ``shas`` name (full or abbreviated), read in one git process."""
+        wanted = sorted({s.strip() for s in shas if s.strip() and _plain(s)})
+        found = {}
+        objects = self._objects(f"{s}^{{commit}}" for s in wanted)
+        for sha, (oid, kind, body) in zip(wanted, objects, strict=True):
+            if kind == "commit" and oid is not None and oid.startswith(sha.lower()):
+                found[sha] = Commit(oid, _committer_time(body), oid in self._shallow)
+        return found
+
+    # -- contents at a commit ----------------------------------------------------------
+
+    def files_at(self, rev: str, paths: Iterable[str]) -> dict[str, bytes | None]:
+        """The content of each file at commit ``rev`` (None where it is absent), one process."""
+        wanted = sorted(set(paths))
+        objects = self._objects(f"{rev}:{p}" for p in wanted)
+        return {
+            path: body if kind == "blob" else None
+            for path, (_, kind, body) in zip(wanted, objects, strict=True)
+        }
+
+    def file_at(self, rev: str, path: str) -> bytes | None:
+        """The content of ``path`` at commit ``rev``, or None when it is not a file there."""
+        return self.files_at(rev, [path])[path]
+
+    def object_ids(self, specs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str | None]:
+        """The object id of each (rev, path) - a tree for a directory - or None if absent.
+
+        Equal ids mean equal content, so comparing a directory's id at two commits says
+        whether anything under it changed, without diffing.
+        """
+        wanted = sorted(set(specs))
+        names = [f"{rev}:{path.strip('/')}" for rev, path in wanted]
+        return {
+            spec: oid
+            for spec, (oid, _, _) in zip(wanted, self._objects(names, check=True), strict=True)
+        }
+
+    def _objects(
+        self, names: Iterable[str], check: bool = False
+    ) -> list[tuple[str | None, str | None, bytes]]:
+        """(object id, type, content) for each name, via one ``git cat-file --batch``.
+
+        With ``check`` only ids and types are read (``--batch-check``), not contents.
+        """
+        names = list(names)
+        usable = [n for n in names if _plain(n)]
+        if not usable:
+            return [(None, None, b"")] * len(names)
+        mode = "--batch-check" if check else "--batch"
+        stdin = "".join(f"{n}\n" for n in usable).encode("utf-8", "surrogateescape")
+        parsed = iter(_parse_batch(self._run_bytes("cat-file", mode, stdin=stdin), check))
+        return [next(parsed) if _plain(n) else (None, None, b"") for n in names]
+
+    # -- history -----------------------------------------------------------------------
+
+    def last_commits(self, paths: Iterable[str]) -> dict[str, Commit]:
+        """The newest commit in HEAD's history touching each path (file, or anything under a
+        directory), for the paths some commit touches. One ``git log`` serves the whole run:
+        it is read only as far as the questions asked so far need.
+        """
+        if self._history is None:
+            self._history = _History(self._start_log(), self._shallow)
+        return self._history.find({p.strip("/") if p != "." else "" for p in paths})
+
+    def _start_log(self) -> Any:
+        return self._process(
+            ("log", "--date-order", "--no-renames", "--name-only", "-z", *_LOG_FORMAT, "HEAD", "--")
+        )
+
+    def close(self) -> None:
+        """Stop the history reader if it is still running."""
+        if self._history is not None:
+            self._history.close()
+
     def hooks_dir(self) -> Path:
         """Where git looks for hooks (``core.hooksPath`` honoured; the common dir in worktrees)."""
         return self.root / self._run("rev-parse", "--git-path", "hooks").strip()
 
 
-class GitError(Exception):
-    """A git command failed (unknown ref, broken repository)."""
+class _History:
+    """``git log --name-only`` over HEAD, parsed as far as the questions asked need."""
+
+    def __init__(self, process: Any, shallow: frozenset[str]) -> None:
+        self._process = process
+        self._shallow = shallow
+        self._newest: dict[str, Commit] = {}  # path or directory -> newest commit touching it
+        self._records = self._read()
+
+    def find(self, paths: set[str]) -> dict[str, Commit]:
+        missing = {p for p in paths if p not in self._newest}
+        for names in self._records:
+            missing.difference_update(names)
+            if not missing:
+                break
+        return {p: self._newest[p] for p in paths if p in self._newest}
+
+    def _read(self) -> Generator[set[str], None, None]:
+        """Each commit's touched paths and directories, newest commit first."""
+        commit: Commit | None = None
+        for token in _tokens(self._process.proc.stdout):
+            header = _HEADER.fullmatch(token)
+            if header:
+                sha = header[1].decode()
+                commit = Commit(sha, int(header[2]), sha in self._shallow)
+                continue
+            if commit is None or not token.strip(b"\n"):
+                continue
+            name = token.removeprefix(b"\n").decode("utf-8", "surrogateescape")
+            touched = {name, *_directories(name)}
+            for path in touched:
+                self._newest.setdefault(path, commit)
+            yield touched
+        self._process.proc.wait()
+
+    def close(self) -> None:
+        self._records.close()
+        proc = self._process.proc
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def _tokens(stream: Any) -> Iterator[bytes]:
+    """NUL-separated tokens of ``stream``, read a chunk at a time."""
+    pending = b""
+    while chunk := stream.read1(65536):
+        *complete, pending = (pending + chunk).split(b"\0")
+        yield from complete
+    if pending:
+        yield pending
+
+
+def _directories(path: str) -> Iterator[str]:
+    parts = path.split("/")
+    for end in range(len(parts) - 1, -1, -1):
+        yield "/".join(parts[:end])
+
+
+def _plain(text: str) -> bool:
+    """True when ``text`` can go on one line of git's batch input."""
+    return "\n" not in text and "\r" not in text
+
+
+def _parse_batch(data: bytes, check: bool) -> Iterator[tuple[str | None, str | None, bytes]]:
+    """Records of ``git cat-file --batch``: a header line, then (unless ``check``) the content."""
+    position = 0
+    while position < len(data):
+        end = data.index(b"\n", position)
+        header = data[position:end].split()
+        if len(header) == 3 and header[2].isdigit():
+            size = 0 if check else int(header[2])
+            yield header[0].decode(), header[1].decode(), data[end + 1 : end + 1 + size]
+            position = end + 1 + (0 if check else size + 1)
+        else:  # "<name> missing" or "<name> ambiguous"
+            yield None, None, b""
+            position = end + 1
+
+
+def _committer_time(body: bytes) -> int:
+    for line in body.split(b"\n\n", 1)[0].splitlines():
+        if line.startswith(b"committer "):
+            return int(line.rsplit(b" ", 2)[1])
+    return 0
