@@ -1,0 +1,1 @@
+"""Reader tests; a package so their basenames may repeat those in tests/rules/."""
