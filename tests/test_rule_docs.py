@@ -4,7 +4,9 @@ A rule doc has ``## What it does``, ``## Why is this bad?``, ``## Example`` and 
 Fenced blocks with ``title="path"`` in Example are written into a fresh git repository
 (committed) and checked: the rule must fire. Fix's blocks are then written over them: it
 must not. A fence attribute ``today="YYYY-MM-DD"`` fixes the date for waiver rules, and a
-block with ``delete`` (``title="path" delete``) removes that file in the Fix.
+block with ``delete`` (``title="path" delete``) removes that file in the Fix. A Fix block
+with ``commit="<sha>"`` uses ``<sha>`` for the commit that holds the Example, which nobody
+can know in advance; the test writes the real SHA in its place.
 """
 
 from __future__ import annotations
@@ -46,6 +48,15 @@ def _files(text: str) -> tuple[dict[str, str], set[str], str | None]:
     return files, deleted, today
 
 
+def _pin_commit(text: str, files: dict[str, str], sha: str) -> dict[str, str]:
+    for match in FENCE.finditer(text):
+        title = re.search(r'title="([^"]+)"', match["info"])
+        stand_in = re.search(r'\bcommit="([0-9a-f]+)"', match["info"])
+        if title and stand_in and title[1] in files:
+            files[title[1]] = files[title[1]].replace(stand_in[1], sha)
+    return files
+
+
 @pytest.mark.parametrize("rule", IMPLEMENTED, ids=lambda r: r.id)
 def test_doc_has_every_section(rule) -> None:
     for heading in SECTIONS:
@@ -59,13 +70,13 @@ def test_example_fails_and_fix_passes(rule, tmp_path: Path) -> None:
     fix, deleted, fix_today = _files(_section(rule.doc, "## Fix"))
     repo = Repo(tmp_path / "project")
     repo.write(example)
-    repo.commit("example")
+    example_commit = repo.commit("example")
     env = {"MLPOLICY_TODAY": today} if today else {}
     before = repo.check("--format", "json", env=env)
     assert before.code == (1 if rule.default.value == "error" else before.code), before.stderr
     assert rule.id in before.rules(), f"{rule.id} did not fire on its doc example:\n{before.stdout}"
 
-    repo.write(fix)
+    repo.write(_pin_commit(_section(rule.doc, "## Fix"), fix, example_commit))
     for name in deleted:
         (repo.root / name).unlink()
     repo.commit("fix")
