@@ -349,13 +349,15 @@ def test_arbitrary_bytes_never_raise(data: bytes) -> None:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.dictionaries(_KEYS, _VALUES, max_size=6))
-def test_arbitrary_documents_never_raise(value: object) -> None:
-    data = json.dumps(value).encode()
-    for name in ("monitoring.yaml", "rules.yml"):
-        found = monitoring.bundle([monitoring.parse(data, name)])
-        for check in found.checks:
-            assert check.category in (None, *alerts.CATEGORIES)
+@given(st.lists(st.dictionaries(_KEYS, _VALUES, max_size=6), min_size=1, max_size=3))
+def test_arbitrary_documents_never_raise(values: list[object]) -> None:
+    # Several documents in one bundle, so generated routes meet generated alerts.
+    files = [
+        monitoring.parse(json.dumps(value).encode(), name)
+        for value, name in zip(values, ("monitoring.yaml", "rules.yml", "am.yml"), strict=False)
+    ]
+    for check in monitoring.bundle(files).checks:
+        assert check.category in (None, *alerts.CATEGORIES)
 
 
 @settings(max_examples=200, deadline=None)
