@@ -63,24 +63,44 @@ def decode(data: bytes, max_bytes: int = MAX_BYTES) -> str:
 def load(data: bytes | str, max_depth: int = MAX_DEPTH) -> YamlDocument:
     """Parse one YAML document into JSON-compatible values with key positions."""
     text = decode(data) if isinstance(data, bytes) else data
+    try:
+        return _build(text, max_depth, pure=False)
+    except _ParserFailure:
+        # libyaml (the C parser) speaks YAML 1.1 and rejects some valid 1.2 documents,
+        # such as a URL as a plain scalar in a flow mapping; ask the YAML 1.2 parser,
+        # which is slower but only runs on this rare path.
+        try:
+            return _build(text, max_depth, pure=True)
+        except _ParserFailure as failure:
+            raise failure.error from None
+
+
+class _ParserFailure(Exception):
+    def __init__(self, error: DocumentError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _build(text: str, max_depth: int, pure: bool) -> YamlDocument:
     builder = _Builder(max_depth)
     try:
-        builder.consume(_events(text))
+        builder.consume(_events(text, pure))
     except DocumentError:
         raise
-    except Exception as exc:  # the C parser raises several unrelated types
+    except RecursionError:
+        raise DocumentError(f"nesting is deeper than {max_depth} levels") from None
+    except Exception as exc:  # the parsers raise several unrelated types
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or (str(exc).splitlines() or [""])[0]
-        raise DocumentError(
-            f"invalid YAML: {problem or type(exc).__name__}", *_mark(mark)
-        ) from None
+        error = DocumentError(f"invalid YAML: {problem or type(exc).__name__}", *_mark(mark))
+        raise _ParserFailure(error) from None
     return YamlDocument(builder.result, builder.positions)
 
 
-def _events(text: str) -> Iterator[Any]:
+def _events(text: str, pure: bool) -> Iterator[Any]:
     from ruamel.yaml import YAML
 
-    yield from YAML(typ="safe", pure=False).parse(text)
+    yield from YAML(typ="safe", pure=pure).parse(text)
 
 
 def _mark(mark: Any) -> tuple[int | None, int | None]:

@@ -79,3 +79,10 @@ def test_arbitrary_bytes_never_escape_as_other_exceptions(data: bytes) -> None:
 def test_arbitrary_yaml_like_text_never_escapes(text: str) -> None:
     with contextlib.suppress(DocumentError):
         yamlio.load(text.encode())
+
+
+def test_yaml_1_2_documents_libyaml_rejects_still_load() -> None:
+    # A URL as a plain scalar in a flow mapping: valid YAML 1.2, refused by libyaml.
+    doc = yamlio.load(b"annotations: {runbook_url: https://wiki.example.com/a#b}\n")
+    assert doc.value == {"annotations": {"runbook_url": "https://wiki.example.com/a#b"}}
+    assert doc.positions[("annotations", "runbook_url")] == (1, 15)
