@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mlpolicy.errors import MlpolicyError
+
 _PREFIX = ("--no-optional-locks", "-c", "core.fsmonitor=false", "-c", "core.quotepath=off")
 # One record per commit of the history stream: "\x1e<sha> <committer time>", then its paths.
 _LOG_FORMAT = ("--format=%x1e%H %ct",)
@@ -46,7 +48,7 @@ class Commit:
         return f"{self.sha[:7]} ({self.date})"
 
 
-class GitError(Exception):
+class GitError(MlpolicyError):
     """A git command failed (unknown ref, broken repository); ``status`` is its exit code."""
 
     def __init__(self, message: str, status: int | None = None) -> None:
@@ -311,7 +313,10 @@ class _History:
         proc = self._process.proc
         if proc.poll() is None:
             proc.kill()
-            proc.wait()
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
+        proc.wait()
 
 
 def _tokens(stream: Any) -> Iterator[bytes]:
