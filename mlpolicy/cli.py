@@ -20,7 +20,18 @@ from mlpolicy.errors import MlpolicyError, UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 FORMAT_NAMES = ("text", "json", "sarif", "github", "markdown", "junit")
-PYPROJECT_KEYS = ("format", "fail_on", "select", "ignore", "policy", "no_git", "phase", "output")
+PYPROJECT_KEYS = (
+    "format",
+    "fail_on",
+    "select",
+    "ignore",
+    "policy",
+    "no_git",
+    "phase",
+    "output",
+    "base",
+    "changed_only",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -91,6 +102,20 @@ def cli(verbose: bool) -> None:
 )
 @click.option("--no-git", is_flag=True, envvar="MLPOLICY_NO_GIT", help="Skip git-based rules.")
 @click.option(
+    "--base",
+    metavar="REF",
+    envvar="MLPOLICY_BASE",
+    help="Pull-request mode: compare with the merge base of HEAD and REF; policy, waivers"
+    " and quality bar come from there.",
+)
+@click.option(
+    "--changed-only",
+    is_flag=True,
+    envvar="MLPOLICY_CHANGED_ONLY",
+    help="With --base: report only the projects the change touches.",
+)
+@click.option("--github-base-ref", envvar="GITHUB_BASE_REF", hidden=True)
+@click.option(
     "--color/--no-color", default=None, help="Colour the text report (default: on a terminal)."
 )
 @click.option(
@@ -111,10 +136,17 @@ def check(
     fail_on: str,
     policy_path: Path | None,
     no_git: bool,
+    base: str | None,
+    changed_only: bool,
+    github_base_ref: str | None,
     color: bool | None,
     today: dt.datetime | None,
 ) -> int:
-    """Check the projects under PATHS (default: the current directory)."""
+    """Check the projects under PATHS (default: the current directory).
+
+    In a GitHub Actions pull request (GITHUB_BASE_REF set) the base defaults to HEAD^1,
+    the base side of the merge commit actions/checkout makes (fetch-depth: 2 or more).
+    """
     from mlpolicy import commands
 
     return commands.check(
@@ -128,6 +160,9 @@ def check(
         fail_on=fail_on,
         policy_path=policy_path,
         use_git=not no_git,
+        base=base or None,
+        changed_only=changed_only,
+        github_base_ref=github_base_ref or None,
         color=_color(color, output),
         today=today.date() if today else None,
     )

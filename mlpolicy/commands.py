@@ -31,8 +31,15 @@ def check(
     use_git: bool,
     color: bool,
     today: dt.date | None,
+    base: str | None = None,
+    changed_only: bool = False,
+    github_base_ref: str | None = None,
 ) -> int:
     """``mlpolicy check``: run the engine, write the reports, return 0 or 1."""
+    if base and not use_git:
+        raise UsageError("--base compares git history; it cannot be used with --no-git")
+    if changed_only and not (base or (github_base_ref and use_git)):
+        raise UsageError("--changed-only needs --base: the change is what is compared with it")
     known = tuple(RULES_BY_ID)
     targets = [(format_name, output)] + [_report_target(r) for r in reports]
     forced = load_forced_policy(policy_path) if policy_path else None
@@ -45,6 +52,9 @@ def check(
         fail_on=FAIL_ON[fail_on],
         policy=policy_path,
         use_git=use_git,
+        base=base,
+        changed_only=changed_only,
+        github_base_ref=github_base_ref,
         today=today,
     )
     result = engine.check(paths, settings, forced)

@@ -7,12 +7,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from mlpolicy import discover
-from mlpolicy.findings import CheckResult, Finding, Problem, ProjectResult
+from mlpolicy import baseline, discover
+from mlpolicy.baseline import Base, Snapshot
+from mlpolicy.findings import BaseInfo, CheckResult, Finding, Problem, ProjectResult
 from mlpolicy.manifest import Waiver
 from mlpolicy.policy import Policy
 from mlpolicy.project import Project, Repository
-from mlpolicy.rules import ALL_RULES, project_rules
+from mlpolicy.rules import ALL_RULES, RULES_BY_ID, project_rules
 from mlpolicy.rules.base import RUN, WAIVERS, Rule
 from mlpolicy.rules.manifest import Scan
 from mlpolicy.settings import Settings
@@ -22,25 +23,76 @@ def check(
     paths: Sequence[Path], settings: Settings, forced_policy: Policy | None = None
 ) -> CheckResult:
     """Check every project under ``paths``."""
-    results: list[ProjectResult] = []
-    run_findings: list[Finding] = []
-    notes: list[str] = []
-    for path in paths:
-        repository = Repository.containing(path, settings.use_git)
-        if settings.use_git and not repository.is_git:
-            notes.append(f"{path}: not inside a git repository; git-based rules were skipped")
-        scan = Scan(repository, path, tuple(discover.manifests([path])))
-        for rule in run_rules(settings):
-            run_findings += _judge_run(rule, rule.check(scan) if rule.check else ())
-        for manifest_path in scan.manifests:
-            project = Project(repository, manifest_path, settings, forced_policy)
-            results.append(check_project(project))
+    run = _Run(settings, forced_policy)
+    try:
+        for path in paths:
+            run.check_path(path)
+    finally:
+        for repository in run.repositories.values():
+            repository.close()
+    base = next((b for b in run.bases.values() if b is not None), None)
     return CheckResult(
-        projects=tuple(sorted(results, key=lambda r: r.root)),
-        findings=tuple(sorted(run_findings, key=Finding.sort_key)),
+        projects=tuple(sorted(run.results, key=lambda r: r.root)),
+        findings=tuple(sorted(run.findings, key=Finding.sort_key)),
+        base=BaseInfo(base.ref, base.commit) if base else None,
         fail_on=settings.fail_on,
-        notes=tuple(dict.fromkeys(notes)),
+        notes=tuple(dict.fromkeys(run.notes)),
     )
+
+
+class _Run:
+    """One check run: repositories and their bases, each asked about once."""
+
+    def __init__(self, settings: Settings, forced_policy: Policy | None) -> None:
+        self.settings = settings
+        self.forced_policy = forced_policy
+        self.repositories: dict[Path, Repository] = {}
+        self.bases: dict[Path, Base | None] = {}
+        self.snapshots: dict[Path, Snapshot] = {}
+        self.results: list[ProjectResult] = []
+        self.findings: list[Finding] = []
+        self.notes: list[str] = []
+
+    def check_path(self, path: Path) -> None:
+        repository = self._repository(path)
+        scan = Scan(repository, path, tuple(discover.manifests([path], repository.git)))
+        for rule in run_rules(self.settings):
+            self.findings += _judge_run(rule, rule.check(scan) if rule.check else ())
+        snapshot = self._snapshot(repository, scan.manifests)
+        projects = [
+            Project(repository, manifest, self.settings, self.forced_policy, snapshot)
+            for manifest in scan.manifests
+        ]
+        if self.settings.changed_only and snapshot is not None:
+            touched = baseline.touched(projects, repository.git, snapshot)
+            self.notes.append(
+                f"{repository.rel(path)}: --changed-only: {len(touched)} of {len(projects)}"
+                f" projects are touched by the change since {snapshot.commit[:7]}"
+            )
+            projects = touched
+        self.results += [check_project(project) for project in projects]
+
+    def _repository(self, path: Path) -> Repository:
+        found = Repository.containing(path, self.settings.use_git)
+        if self.settings.use_git and not found.is_git:
+            self.notes.append(f"{path}: not inside a git repository; git-based rules were skipped")
+        repository = self.repositories.setdefault(found.root, found)
+        if repository.root not in self.bases:
+            base = self.bases[repository.root] = baseline.choose(repository, self.settings)
+            if base is not None and base.note:
+                self.notes.append(base.note)
+            if base is not None and base.problem and self.settings.wants("MLP505"):
+                self.findings += _judge_run(RULES_BY_ID["MLP505"], [base.problem])
+        return repository
+
+    def _snapshot(self, repository: Repository, manifests: Sequence[Path]) -> Snapshot | None:
+        """The base commit's files for ``repository`` (None outside pull-request mode)."""
+        base, git = self.bases[repository.root], repository.git
+        if base is None or base.commit is None or git is None:
+            return None
+        snapshot = self.snapshots.setdefault(repository.root, Snapshot(git, base))
+        snapshot.prefetch_projects(repository.rel(m) for m in manifests)
+        return snapshot
 
 
 def run_rules(settings: Settings) -> list[Rule]:
@@ -66,7 +118,7 @@ def check_project(project: Project) -> ProjectResult:
         root=project.rel_root,
         manifest=project.manifest_rel,
         phase=project.manifest.phase if project.manifest else None,
-        base_phase=None,
+        base_phase=project.base_phase,
         policy_source=project.policy.source,
         policy_sha256=project.policy.sha256,
         artifacts=tuple(sorted(project.artifacts.values(), key=lambda a: (a.kind, a.path))),

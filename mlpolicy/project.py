@@ -16,6 +16,7 @@ from mlpolicy.policy import Policy
 from mlpolicy.yamlio import JsonPath
 
 if TYPE_CHECKING:
+    from mlpolicy.baseline import Snapshot
     from mlpolicy.gitscope import GitScope
     from mlpolicy.settings import Settings
 
@@ -71,6 +72,11 @@ class Repository:
             self._git = GitScope(self.root)
         return self._git
 
+    def close(self) -> None:
+        """Stop any git process still running for this repository."""
+        if self._git is not None:
+            self._git.close()
+
     def rel(self, path: Path) -> str:
         """``path`` relative to the repository root, with ``/``."""
         relative = os.path.relpath(os.path.abspath(path), self.root)
@@ -86,8 +92,10 @@ class Project:
         manifest_path: Path,
         settings: Settings,
         forced_policy: Policy | None = None,
+        snapshot: Snapshot | None = None,
     ) -> None:
         self.repository = repository
+        self.snapshot = snapshot  # the base commit's files, in pull-request mode
         self.settings = settings
         self.manifest_path = Path(os.path.realpath(manifest_path))
         self.root = self.manifest_path.parent
@@ -99,6 +107,12 @@ class Project:
         self.artifacts: dict[tuple[str, str], Artifact] = {}
         self.escapes: dict[str, Problem] = {}
         self.used_waivers: frozenset[int] = frozenset()  # indexes into manifest.waivers
+        self.base_manifest: Manifest | None = None  # the manifest at the base commit
+        self.base_changes: list[Problem] = []  # MLP504: what the change edits but cannot apply
+        self.history_gaps: dict[
+            str, Problem
+        ] = {}  # MLP505: checks the clone's history cannot answer
+        self.policy_files: set[str] = set()  # repo-relative policy files this project reads
         self._cache: dict[str, Any] = {}
         self._load(forced_policy is not None)
 
@@ -110,6 +124,12 @@ class Project:
         except ManifestError as exc:
             self.load_problems[exc.rule] = exc.problems
             return
+        if self.snapshot is not None:
+            from mlpolicy import baseline
+
+            self.base_manifest = self.snapshot.manifest(self.manifest_rel)
+            self.manifest, changes = baseline.govern(self.manifest, self.base_manifest)
+            self.base_changes += changes
         if self.manifest.policy and not policy_forced:
             self._load_policy(self.manifest.policy)
         what_if = self.settings.phase
@@ -133,8 +153,9 @@ class Project:
             )
             return
         rel = self.repository.rel(path)
+        self.policy_files.add(rel)
         try:
-            self.policy = policy_module.load(path, source=rel)
+            self.policy = policy_module.parse(self._policy_bytes(path, rel), source=rel)
         except FileNotFoundError:
             problem = Problem(
                 f'policy file "{declared}" does not exist',
@@ -153,6 +174,19 @@ class Project:
                 "`mlpolicy schema policy` shows the policy format.",
             )
             self.load_problems["MLP004"] = (problem,)
+
+    def _policy_bytes(self, path: Path, rel: str) -> bytes:
+        """The policy file; in pull-request mode its version at the base, when it had one."""
+        if self.snapshot is None:
+            return path.read_bytes()
+        data, change = self.snapshot.policy(path, rel)
+        self.base_changes += [change] if change else []
+        return data
+
+    @property
+    def base_phase(self) -> str | None:
+        """The phase declared at the base commit (pull-request mode), if the project had one."""
+        return self.base_manifest.phase if self.base_manifest else None
 
     def _unknown_phase(self, phase: str) -> Problem:
         ids = self.policy.phase_ids

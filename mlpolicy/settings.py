@@ -26,6 +26,7 @@ class Settings:
     use_git: bool = True
     base: str | None = None
     changed_only: bool = False
+    github_base_ref: str | None = None  # GITHUB_BASE_REF: a pull request's target branch
     today: dt.date | None = None  # fixed by MLPOLICY_TODAY for reproducible reports
 
     @property

@@ -1,0 +1,186 @@
+"""Rules about what git holds: MLP501 artifact-untracked, MLP505 history-unavailable.
+
+Both run at the PATHS stage, after the readers of the ARTIFACTS stage have recorded what
+they found and the freshness checks have noted what history could not answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from mlpolicy.findings import Artifact, Location, Problem
+from mlpolicy.rules.base import PATHS, implement
+
+if TYPE_CHECKING:
+    from mlpolicy.gitscope import GitScope
+    from mlpolicy.project import Project
+
+# The policy requirement each artifact kind belongs to: MLP501 takes that requirement's
+# severity, so an untracked model card (a warning requirement) is a warning.
+REQUIREMENT_BY_KIND = {
+    "design_doc": "design_doc",
+    "experiments": "experiments",
+    "pipelines": "pipelines",
+    "pipeline_validation": "pipeline_validation",
+    "monitoring": "monitoring",
+    "model_card": "model_card",
+}
+ABSENT = frozenset({"missing", "not-present"})
+
+
+def artifact_untracked(project: Project) -> Iterator[Problem]:
+    """
+    ## What it does
+    Flags a file the checker relied on that exists on disk but is not in the git index: a
+    required artifact (design doc, experiment log, pipeline definition, validation
+    evidence, monitoring config, model card), the manifest itself, or the policy file it
+    names. Staged files count as tracked, so the pre-commit hook and CI agree. The finding
+    takes the severity of the artifact's requirement (an untracked model card is a
+    warning, as a missing one is). Outside a git repository, and with `--no-git`, it is
+    skipped.
+
+    ## Why is this bad?
+    The gate judges the files on disk, but only committed files reach the pull request,
+    the reviewers and the next clone. An ignored or forgotten design doc passes on the
+    author's machine and is missing everywhere else.
+
+    ## Example
+    The design doc exists, but `docs/` is ignored, so it was never committed.
+
+    ```text title=".gitignore"
+    docs/
+    ```
+
+    ```yaml title="mlpolicy.yaml"
+    version: 1
+    phase: ideation
+    ```
+
+    ```markdown title="docs/design.md"
+    # Churn prediction
+
+    ## Problem statement
+    The retention team calls five hundred accounts a week, chosen by gut feel alone.
+
+    ## Non-ML baseline
+    Tenure under six months with two support tickets flags churners at precision 0.18.
+
+    ## Success metrics
+    Precision at five hundred above 0.27 and churn among contacted accounts down a third.
+
+    ## Data
+    The customers table, support tickets and billing events, labelled by cancellation.
+
+    ## Risks
+    Label delay of thirty days and a feedback loop from outreach, handled by a control group.
+    ```
+
+    ## Fix
+    Stop ignoring it and commit it (`git add docs/design.md`).
+
+    ```text title=".gitignore" delete
+    ```
+    """
+    git = project.git
+    if git is None or project.manifest is None:
+        return
+    artifacts = sorted(project.artifacts.values(), key=lambda a: (a.kind, a.path))
+    covered = _covered_stores(git, artifacts)
+    for artifact in artifacts:
+        if artifact.status in ABSENT or artifact.path in covered:
+            continue
+        if not git.is_tracked(artifact.path) and (git.root / artifact.path).exists():
+            requirement = REQUIREMENT_BY_KIND.get(artifact.kind, artifact.kind)
+            yield _untracked(git, artifact.path, artifact.kind.replace("_", " "), requirement)
+    for path in (project.manifest_rel, *sorted(project.policy_files)):
+        if not git.is_tracked(path) and (git.root / path).is_file():
+            label = "manifest" if path == project.manifest_rel else "policy file"
+            yield _untracked(git, path, label, None)
+
+
+def _covered_stores(git: GitScope, artifacts: list[Artifact]) -> set[str]:
+    """Untracked experiment logs left to MLP208: committed logs already satisfy the need."""
+    logs = [a for a in artifacts if a.kind == "experiments" and a.status not in ABSENT]
+    if not any(a.status == "ok" and git.is_tracked(a.path) for a in logs):
+        return set()
+    return {a.path for a in logs if not git.is_tracked(a.path)}
+
+
+def _untracked(git: GitScope, path: str, label: str, requirement: str | None) -> Problem:
+    prefix = path.rstrip("/") + "/"
+    if any(p == path or p.startswith(prefix) for p in git.untracked):
+        hint = f"Commit it: `git add {path}`."
+    else:
+        hint = (
+            f"It is ignored (`git check-ignore -v {path}` says by what): stop ignoring it,"
+            f" or `git add -f {path}`."
+        )
+    if label == "experiments":
+        hint += " For a local tracking store, `mlpolicy export` writes its runs to commit."
+    return Problem(
+        f"{label} {path} exists but is not in the git index", Location(path), hint, requirement
+    )
+
+
+def history_unavailable(project: Project) -> Iterator[Problem]:
+    """
+    ## What it does
+    Flags a check that needs git history the clone does not have: a `--base` (or the base
+    configured in `[tool.mlpolicy]`, or GitHub's pull-request base) that names no commit in
+    the clone or shares no history with HEAD, and, in a shallow clone, freshness checks
+    (MLP205, MLP305) whose commits were not fetched. The finding says what to fetch.
+
+    ## Why is this bad?
+    Without the base there is nothing to compare the change with, and without history
+    nothing says whether evidence is older than the code. A gate that passed quietly in
+    that case would pass every pull request of a CI job that forgot `fetch-depth`.
+
+    ## Example
+    The project compares with `origin/main`, which this clone never fetched.
+
+    ```toml title="pyproject.toml"
+    [tool.mlpolicy]
+    base = "origin/main"
+    ```
+
+    ```yaml title="mlpolicy.yaml"
+    version: 1
+    phase: ideation
+    ```
+
+    ```markdown title="docs/design.md"
+    # Churn prediction
+
+    ## Problem statement
+    The retention team calls five hundred accounts a week, chosen by gut feel alone.
+
+    ## Non-ML baseline
+    Tenure under six months with two support tickets flags churners at precision 0.18.
+
+    ## Success metrics
+    Precision at five hundred above 0.27 and churn among contacted accounts down a third.
+
+    ## Data
+    The customers table, support tickets and billing events, labelled by cancellation.
+
+    ## Risks
+    Label delay of thirty days and a feedback loop from outreach, handled by a control group.
+    ```
+
+    ## Fix
+    Fetch the base (`git fetch origin main`; in GitHub Actions give `actions/checkout`
+    `fetch-depth: 0`), or name a ref this clone has.
+
+    ```toml title="pyproject.toml"
+    [tool.mlpolicy]
+    base = "main"
+    ```
+    """
+    yield from project.history_gaps.values()
+
+
+RULES = (
+    implement("MLP501", artifact_untracked, stage=PATHS),
+    implement("MLP505", history_unavailable, stage=PATHS),
+)
