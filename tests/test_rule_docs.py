@@ -7,6 +7,11 @@ must not. A fence attribute ``today="YYYY-MM-DD"`` fixes the date for waiver rul
 block with ``delete`` (``title="path" delete``) removes that file in the Fix. A Fix block
 with ``commit="<sha>"`` uses ``<sha>`` for the commit that holds the Example, which nobody
 can know in advance; the test writes the real SHA in its place.
+
+Rules about history and pull requests need a commit before the Example: Example blocks
+marked ``base`` are written and committed first, and both checks then run in pull-request
+mode against that commit (``--base <sha>``). An Example block with ``commit="<sha>"`` gets
+the base commit's SHA, as a Fix block gets the Example's.
 """
 
 from __future__ import annotations
@@ -30,16 +35,21 @@ def _section(doc: str, heading: str) -> str:
     return doc[start : min(following, default=len(doc))]
 
 
-def _files(text: str) -> tuple[dict[str, str], set[str], str | None]:
+def _flag(info: str, name: str) -> bool:
+    """True when the fence info has the bare word ``name`` (outside quoted values)."""
+    return re.search(rf"\b{name}\b", re.sub(r'"[^"]*"', '""', info)) is not None
+
+
+def _files(text: str, base: bool = False) -> tuple[dict[str, str], set[str], str | None]:
     files: dict[str, str] = {}
     deleted: set[str] = set()
     today = None
     for match in FENCE.finditer(text):
         info = match["info"]
         title = re.search(r'title="([^"]+)"', info)
-        if title is None:
+        if title is None or _flag(info, "base") != base:
             continue
-        if re.search(r"\bdelete\b", info):
+        if _flag(info, "delete"):
             deleted.add(title[1])
         else:
             files[title[1]] = match["body"]
@@ -50,6 +60,8 @@ def _files(text: str) -> tuple[dict[str, str], set[str], str | None]:
 
 def _pin_commit(text: str, files: dict[str, str], sha: str) -> dict[str, str]:
     for match in FENCE.finditer(text):
+        if _flag(match["info"], "base"):
+            continue
         title = re.search(r'title="([^"]+)"', match["info"])
         stand_in = re.search(r'\bcommit="([0-9a-f]+)"', match["info"])
         if title and stand_in and title[1] in files:
@@ -66,13 +78,18 @@ def test_doc_has_every_section(rule) -> None:
 
 @pytest.mark.parametrize("rule", IMPLEMENTED, ids=lambda r: r.id)
 def test_example_fails_and_fix_passes(rule, tmp_path: Path) -> None:
-    example, _, today = _files(_section(rule.doc, "## Example"))
+    text = _section(rule.doc, "## Example")
+    example, _, today = _files(text)
     fix, deleted, fix_today = _files(_section(rule.doc, "## Fix"))
     repo = Repo(tmp_path / "project")
+    base, args = _files(text, base=True)[0], []
+    if base:
+        args = ["--base", repo.write(base).commit("base")]
+        example = _pin_commit(text, example, args[1])
     repo.write(example)
     example_commit = repo.commit("example")
     env = {"MLPOLICY_TODAY": today} if today else {}
-    before = repo.check("--format", "json", env=env)
+    before = repo.check("--format", "json", *args, env=env)
     assert before.code == (1 if rule.default.value == "error" else before.code), before.stderr
     assert rule.id in before.rules(), f"{rule.id} did not fire on its doc example:\n{before.stdout}"
 
@@ -81,6 +98,6 @@ def test_example_fails_and_fix_passes(rule, tmp_path: Path) -> None:
         (repo.root / name).unlink()
     repo.commit("fix")
     env = {"MLPOLICY_TODAY": fix_today or today} if (fix_today or today) else {}
-    after = repo.check("--format", "json", env=env)
+    after = repo.check("--format", "json", *args, env=env)
     assert after.code in (0, 1), after.stderr
     assert rule.id not in after.rules(), f"{rule.id} still fires after its doc fix:\n{after.stdout}"
