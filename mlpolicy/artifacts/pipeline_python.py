@@ -1,0 +1,136 @@
+"""Python pipeline files, recognised from their syntax tree alone: never imported or run.
+
+A file counts when a name imported from the framework is used the framework's way:
+Airflow ``DAG(...)``/``@dag``, Kedro ``Pipeline(...)``/``pipeline(...)``/``node(...)``,
+ZenML ``@pipeline``/``@step``, a Metaflow ``FlowSpec`` subclass with ``@step`` methods, and
+KFP ``@dsl.pipeline``/``@dsl.component``. A name that merely looks right (a local ``DAG``
+class) does not count, so ordinary modules in a ``pipelines/`` folder are left alone.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from mlpolicy.artifacts.pipelines import Defect
+
+PYTHON = "python"
+
+# format, framework package, names used as calls, names used as decorators
+_MARKERS: tuple[tuple[str, str, frozenset[str], frozenset[str]], ...] = (
+    ("airflow", "airflow", frozenset({"DAG", "dag"}), frozenset({"dag"})),
+    ("kedro", "kedro", frozenset({"Pipeline", "pipeline", "node", "Node"}), frozenset()),
+    ("zenml", "zenml", frozenset(), frozenset({"pipeline", "step"})),
+    ("kfp", "kfp", frozenset(), frozenset({"pipeline", "component", "container_component"})),
+)
+
+
+def parse(data: bytes) -> tuple[str, tuple[Defect, ...]] | None:
+    """The framework of a Python file and its defects; None when it defines no pipeline."""
+    try:
+        tree = ast.parse(data)
+    except SyntaxError as exc:
+        return PYTHON, (Defect(f"Python syntax error: {exc.msg}", exc.lineno, exc.offset),)
+    except (ValueError, RecursionError, MemoryError) as exc:
+        # Null bytes (ValueError) and pathologically nested expressions never reach a tree.
+        return PYTHON, (Defect(f"Python source cannot be parsed ({type(exc).__name__})"),)
+    names = _Names(tree)
+    flows = list(_metaflow_flows(tree, names))
+    if flows:
+        return "metaflow", tuple(defect for flow in flows for defect in _flow_defects(flow, names))
+    calls, decorators = _usages(tree, names)
+    for format_name, package, call_names, decorator_names in _MARKERS:
+        if _uses(calls, package, call_names) or _uses(decorators, package, decorator_names):
+            return format_name, ()
+    return None
+
+
+class _Names:
+    """What each top-level name of a module refers to, from its ``import`` statements."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.imported: dict[str, str] = {}
+        self.star: list[str] = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    local = alias.asname or alias.name.split(".")[0]
+                    self.imported[local] = alias.name if alias.asname else local
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for alias in node.names:
+                    if alias.name == "*":
+                        self.star.append(node.module)
+                    else:
+                        self.imported[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+
+    def qualify(self, expr: ast.expr) -> tuple[str, ...]:
+        """Dotted names ``expr`` may refer to (``dsl.pipeline`` -> ``kfp.dsl.pipeline``)."""
+        parts: list[str] = []
+        # A loop, not recursion: an attribute chain may be thousands of links long.
+        while isinstance(expr, ast.Attribute):
+            parts.append(expr.attr)
+            expr = expr.value
+        if not isinstance(expr, ast.Name):
+            return ()
+        tail = "".join(f".{part}" for part in reversed(parts))
+        head = self.imported.get(expr.id)
+        heads = [head] if head else [f"{module}.{expr.id}" for module in self.star]
+        return tuple(f"{h}{tail}" for h in heads)
+
+
+def _usages(tree: ast.Module, names: _Names) -> tuple[set[str], set[str]]:
+    calls: set[str] = set()
+    decorators: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            calls.update(names.qualify(node.func))
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for decorator in node.decorator_list:
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                decorators.update(names.qualify(target))
+    return calls, decorators
+
+
+def _uses(qualified: set[str], package: str, wanted: frozenset[str]) -> bool:
+    return any(_is(name, package, wanted) for name in qualified)
+
+
+def _is(name: str, package: str, wanted: frozenset[str]) -> bool:
+    head, _, last = name.rpartition(".")
+    return last in wanted and (head == package or head.startswith(package + "."))
+
+
+def _metaflow_flows(tree: ast.Module, names: _Names) -> Iterator[ast.ClassDef]:
+    """Classes deriving directly from Metaflow's ``FlowSpec`` that have ``@step`` methods."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        bases = {q for base in node.bases for q in names.qualify(base)}
+        if _uses(bases, "metaflow", frozenset({"FlowSpec"})) and _steps(node, names):
+            yield node
+
+
+def _steps(flow: ast.ClassDef, names: _Names) -> set[str]:
+    steps = set()
+    for item in flow.body:
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            marks = {q for d in item.decorator_list for q in names.qualify(_callee(d))}
+            if _uses(marks, "metaflow", frozenset({"step"})):
+                steps.add(item.name)
+    return steps
+
+
+def _callee(decorator: ast.expr) -> ast.expr:
+    return decorator.func if isinstance(decorator, ast.Call) else decorator
+
+
+def _flow_defects(flow: ast.ClassDef, names: _Names) -> Iterator[Defect]:
+    """Metaflow refuses to run a flow without a ``start`` and an ``end`` step."""
+    steps = _steps(flow, names)
+    for required in ("start", "end"):
+        if required not in steps:
+            yield Defect(
+                f'Metaflow flow {flow.name} has no "{required}" step',
+                flow.lineno,
+                flow.col_offset + 1,
+            )
