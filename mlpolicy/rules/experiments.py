@@ -16,7 +16,7 @@ from mlpolicy.rules.base import implement
 if TYPE_CHECKING:
     from mlpolicy.project import Project
 
-_FORMAT = "`mlpolicy schema runlog` prints the format of a run record (one JSON object a line)."
+_FORMAT = "`mlpolicy schema runlog` prints the format of a run record (one JSON object per line)."
 
 
 def experiment_logs_missing(project: Project) -> Iterator[Problem]:
@@ -200,12 +200,15 @@ def experiment_run_incomplete(project: Project) -> Iterator[Problem]:
     logs = experiments.read(project)
     if not logs.recognised or any(run.usable for run in logs.runs):
         return
-    reasons = Counter(_unusable(run) for run in logs.runs)
-    detail = ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items()))
-    found = f"none of the {len(logs.runs)} runs is" if logs.runs else "the logs hold no valid run,"
+    if logs.runs:
+        reasons = Counter(_unusable(run) for run in logs.runs)
+        detail = ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items()))
+        message = f"none of the {len(logs.runs)} runs is finished with params and metrics"
+        message += f" ({detail})"
+    else:
+        message = "the experiment logs hold no valid run record"
     yield Problem(
-        f"no usable run: {found} finished with params and metrics"
-        + (f" ({detail})" if detail else ""),
+        f"no usable run: {message}",
         Location(logs.recognised[0].path),
         "Let a run finish and log its parameters and final metrics.",
     )
@@ -284,12 +287,10 @@ def experiment_run_untraceable(project: Project) -> Iterator[Problem]:
     for run in runs:
         reasons = _untraceable(run, known)
         if reasons:
-            yield Problem(
-                f'run "{run.run_id}" ' + " and ".join(reasons),
-                run.location,
-                "Commit the code, re-run from a clean working tree and log that commit; in a"
-                " shallow CI clone, fetch the history (actions/checkout: fetch-depth: 0).",
-            )
+            hint = "Commit the code, re-run from a clean working tree and log that commit."
+            if known is not None and run.commit and run.commit not in known:
+                hint += " In a shallow CI clone, fetch the history (fetch-depth: 0)."
+            yield Problem(f'run "{run.run_id}" ' + " and ".join(reasons), run.location, hint)
 
 
 def _untraceable(run: Run, known: frozenset[str] | None) -> list[str]:

@@ -101,6 +101,14 @@ def test_no_finished_run_with_params_and_metrics_is_mlp203(repo: Repo) -> None:
     assert "1 running" in incomplete["message"] and "1 without metrics" in incomplete["message"]
 
 
+def test_log_without_a_valid_record_is_mlp202_and_mlp203(repo: Repo) -> None:
+    files = {"mlpolicy.yaml": _manifest("experimentation"), "experiments/runs.jsonl": "{oops\n"}
+    found = _check(repo, files)
+    assert [f["line"] for f in found["MLP202"]] == [1]
+    assert "no valid run record" in found["MLP203"][0]["message"]
+    assert "MLP201" not in found
+
+
 def test_one_usable_run_silences_mlp203(repo: Repo) -> None:
     runs = "\n".join([_run("a", status="running"), _run("b")])
     found = _check(
@@ -225,6 +233,11 @@ def test_rules_fire_only_from_the_phases_the_policy_requires(repo: Repo) -> None
     assert "MLP207" not in experimentation
     pipeline = _check(repo, {"mlpolicy.yaml": _manifest("pipeline", _bar("maximize", 0.9))})
     assert {"MLP202", "MLP203", "MLP204", "MLP207"} <= set(pipeline)
+
+
+def test_no_logs_is_fine_while_ideating(repo: Repo) -> None:
+    found = _check(repo, {"mlpolicy.yaml": _manifest("ideation")})
+    assert "MLP201" not in found
 
 
 def test_what_if_phase_applies_the_later_requirements(repo: Repo) -> None:
