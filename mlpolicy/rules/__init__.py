@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from mlpolicy.rules import change, experiments, git, manifest, monitoring, paths, waivers
+from mlpolicy.rules import (
+    change,
+    experiments,
+    git,
+    manifest,
+    monitoring,
+    paths,
+    pipelines,
+    validation,
+    waivers,
+)
 from mlpolicy.rules.base import CATALOGUE_BY_ID, RUN, Rule
 
-_MODULES = (manifest, paths, waivers, monitoring, experiments, git, change)
+_MODULES = (manifest, paths, waivers, monitoring, experiments, pipelines, validation, git, change)
 
 IMPLEMENTED: dict[str, Rule] = {rule.id: rule for module in _MODULES for rule in module.RULES}
 ALL_RULES: tuple[Rule, ...] = tuple(

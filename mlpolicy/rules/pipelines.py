@@ -1,0 +1,213 @@
+"""Rules about pipeline definitions: MLP301 missing, MLP302 malformed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from mlpolicy.artifacts import pipelines
+from mlpolicy.findings import Location, Problem
+from mlpolicy.rules.base import implement
+
+if TYPE_CHECKING:
+    from mlpolicy.project import Project
+
+_MISSING_HINT = (
+    "Commit the pipeline definition (dvc.yaml, a compiled Kubeflow pipeline, or an Airflow, "
+    "Kedro, ZenML, Metaflow or KFP Python file under pipelines/) or fix `artifacts.pipelines`."
+)
+_INVALID_HINTS = {
+    "dvc": "See https://dvc.org/doc/user-guide/project-structure/dvcyaml-files; "
+    "`dvc stage list` shows whether DVC can read the file.",
+    "kfp-ir": "Recompile the pipeline with `kfp.compiler.Compiler().compile(...)` "
+    "rather than editing the compiled YAML.",
+    "python": "Fix the syntax error; mlpolicy only parses the file, it never imports or runs it.",
+    "yaml": "Fix the YAML at that position.",
+    "metaflow": "Add the missing step; Metaflow runs a flow from `start` to `end`.",
+    pipelines.UNKNOWN: "Point `artifacts.pipelines` at the pipeline definition itself.",
+}
+
+
+def pipeline_missing(project: Project) -> Iterator[Problem]:
+    """
+    ## What it does
+    Flags a project with no pipeline definition mlpolicy recognises, and every path under
+    `artifacts: pipelines:` that does not exist or is a directory holding no definition.
+    Without a declaration, `dvc.yaml`, `pipelines/` and `pipeline/` are searched. Recognised
+    are `dvc.yaml`, Kubeflow Pipelines compiled IR YAML, and Python files that define an
+    Airflow DAG, a Kedro pipeline, a ZenML pipeline, a Metaflow flow or a KFP pipeline
+    (read as syntax only: never imported or run).
+
+    ## Why is this bad?
+    The pipeline phase is done when data processing, training and serving are automated.
+    The definition is that automation; without it in the repository, training the model
+    again depends on someone repeating the notebook steps by hand.
+
+    ## Example
+    ```yaml title="mlpolicy.yaml"
+    version: 1
+    project: churn-model
+    phase: pipeline
+    quality_bar:
+      metric: val_auc
+      goal: maximize
+      threshold: 0.80
+    ```
+
+    ```markdown title="docs/design.md"
+    ---
+    status: approved
+    ---
+    # Churn prediction
+
+    ## Problem statement
+    The retention team calls five hundred accounts a week, chosen by gut feel alone.
+
+    ## Non-ML baseline
+    Tenure under six months with two support tickets flags churners at precision 0.18.
+
+    ## Success metrics
+    Precision at five hundred above 0.27 and churn among contacted accounts down a third.
+
+    ## Data
+    The customers table, support tickets and billing events, labelled by cancellation.
+
+    ## Risks
+    Label delay of thirty days and a feedback loop from outreach, handled by a control group.
+    ```
+
+    ```json title="experiments/runs.jsonl" commit="c23e1d4f9fd49f3bf793237e43431e641f655921"
+    {"schema":"mlpolicy.runlog/v1","run_id":"gbm-1","experiment":"churn","started_at":"2026-11-26T15:30:00Z","status":"finished","git":{"commit":"c23e1d4f9fd49f3bf793237e43431e641f655921","dirty":false},"params":{"model":"gbm","lr":0.05},"metrics":{"val_auc":0.83}}
+    ```
+
+    Training is a script someone runs by hand:
+
+    ```python title="src/train.py"
+    import pandas as pd
+
+    frame = pd.read_csv("data/prepared/customers.csv")
+    ```
+
+    ## Fix
+    Commit the pipeline that prepares the data and trains the model.
+
+    ```yaml title="dvc.yaml"
+    stages:
+      train:
+        cmd: python src/train.py
+        deps:
+          - data/prepared
+          - src/train.py
+        outs:
+          - model.pkl
+    ```
+    """
+    found = pipelines.read(project)
+    for absent in found.absent:
+        yield Problem(
+            f'pipeline definition "{absent.rel}" {absent.reason}', absent.location, _MISSING_HINT
+        )
+    if not found.definitions and not found.absent:
+        if found.declared:
+            where = project.manifest_location(("artifacts", "pipelines"))
+            message = "no usable pipeline definition: every declared path was refused"
+        else:
+            where = project.manifest_location(("phase",))
+            message = "no pipeline definition found (dvc.yaml, pipelines/, pipeline/)"
+        yield Problem(message, where, _MISSING_HINT)
+
+
+def pipeline_invalid(project: Project) -> Iterator[Problem]:
+    """
+    ## What it does
+    Flags each problem in a pipeline definition, at its line and column: YAML or Python
+    that does not parse; a `dvc.yaml` without `stages`, a stage without `cmd`, an unknown
+    key (`dep:` for `deps:`), a `deps`/`outs`/`params` that is not a list, a `foreach`
+    without `do`; a compiled Kubeflow pipeline whose tasks name undefined components or
+    whose components name undefined executors; a Metaflow flow without `start` or `end`;
+    and a file named under `artifacts: pipelines:` that is no pipeline definition at all.
+
+    ## Why is this bad?
+    A definition the orchestrator cannot load automates nothing: `dvc repro` refuses the
+    whole file over one misspelt key, and a DAG with a syntax error never reaches the
+    scheduler. These checks catch that in review instead of at the next scheduled run.
+
+    ## Example
+    ```yaml title="mlpolicy.yaml"
+    version: 1
+    project: churn-model
+    phase: pipeline
+    quality_bar:
+      metric: val_auc
+      goal: maximize
+      threshold: 0.80
+    ```
+
+    ```markdown title="docs/design.md"
+    ---
+    status: approved
+    ---
+    # Churn prediction
+
+    ## Problem statement
+    The retention team calls five hundred accounts a week, chosen by gut feel alone.
+
+    ## Non-ML baseline
+    Tenure under six months with two support tickets flags churners at precision 0.18.
+
+    ## Success metrics
+    Precision at five hundred above 0.27 and churn among contacted accounts down a third.
+
+    ## Data
+    The customers table, support tickets and billing events, labelled by cancellation.
+
+    ## Risks
+    Label delay of thirty days and a feedback loop from outreach, handled by a control group.
+    ```
+
+    ```json title="experiments/runs.jsonl" commit="c23e1d4f9fd49f3bf793237e43431e641f655921"
+    {"schema":"mlpolicy.runlog/v1","run_id":"gbm-1","experiment":"churn","started_at":"2026-11-26T15:30:00Z","status":"finished","git":{"commit":"c23e1d4f9fd49f3bf793237e43431e641f655921","dirty":false},"params":{"model":"gbm","lr":0.05},"metrics":{"val_auc":0.83}}
+    ```
+
+    ```yaml title="dvc.yaml"
+    stages:
+      train:
+        cmd: python src/train.py
+        dep:
+          - data/prepared
+          - src/train.py
+        outs:
+          - model.pkl
+    ```
+
+    ```xml title="reports/pipeline-tests.xml"
+    <?xml version="1.0" encoding="utf-8"?>
+    <testsuites><testsuite name="pipeline" tests="2" failures="0" errors="0" skipped="0">
+    <testcase classname="tests.test_pipeline" name="test_train_stage_beats_baseline"/>
+    <testcase classname="tests.test_pipeline" name="test_no_label_leakage"/>
+    </testsuite></testsuites>
+    ```
+
+    ## Fix
+    ```yaml title="dvc.yaml"
+    stages:
+      train:
+        cmd: python src/train.py
+        deps:
+          - data/prepared
+          - src/train.py
+        outs:
+          - model.pkl
+    ```
+    """
+    for definition in pipelines.read(project).definitions:
+        hint = _INVALID_HINTS.get(definition.format)
+        for defect in definition.defects:
+            where = Location(definition.rel, defect.line, defect.column)
+            yield Problem(defect.message, where, hint)
+
+
+RULES = (
+    implement("MLP301", pipeline_missing),
+    implement("MLP302", pipeline_invalid),
+)
