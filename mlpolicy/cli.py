@@ -200,6 +200,47 @@ def schema_command(name: str) -> int:
     return EXIT_OK
 
 
+@cli.command(name="attest")
+@click.argument(
+    "pipelines",
+    nargs=-1,
+    required=True,
+    metavar="PIPELINE...",
+    type=click.Path(exists=True, path_type=Path),
+)
+@click.option(
+    "--junit",
+    "junit_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="JUnit XML report of the pipeline's tests.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the record to FILE (default: reports/pipeline-validation.json).",
+)
+def attest_command(pipelines: tuple[Path, ...], junit_path: Path, output: Path | None) -> int:
+    """Record that PIPELINE files (or directories) were validated by the tests in --junit.
+
+    The record (schemas/validation.schema.json) holds the SHA-256 of every PIPELINE file,
+    so `mlpolicy check` reports it stale (MLP305) once any of them changes. Its paths are
+    relative to the directory of the project's mlpolicy.yaml. It passes only when no test
+    failed or errored and at least one test ran.
+
+    \b
+    Exit status: 0 the record was written and passed; 1 it was written and failed;
+    2 it could not be written (missing or unreadable JUnit report, bad path).
+    """
+    from mlpolicy import attest
+
+    outcome = attest.attest(pipelines, junit_path, output, Path.cwd())
+    verdict = "passed" if outcome.passed else "failed"
+    click.echo(f"{outcome.output}: pipeline validation {verdict} ({outcome.summary})")
+    return EXIT_OK if outcome.passed else EXIT_FINDINGS
+
+
 @cli.group()
 def hooks() -> None:
     """Plain git hooks, for teams that do not use the pre-commit framework."""

@@ -176,6 +176,13 @@ class GitScope:
         line = self._run("rev-list", "--parents", "-n", "1", self.resolve(rev), "--")
         return tuple(line.split()[1:])
 
+    def head_commit(self) -> str | None:
+        """The commit HEAD points at, or None in a repository without commits."""
+        try:
+            return self._run("rev-parse", "--verify", "--quiet", "HEAD^{commit}").strip() or None
+        except GitError:
+            return None
+
     def existing_commits(self, shas: Iterable[str]) -> frozenset[str]:
         """Those of ``shas`` that name commits in the object store, in one git process."""
         wanted = sorted({s.strip() for s in shas if s and s.strip()})

@@ -1,0 +1,162 @@
+"""``mlpolicy attest``: write a pipeline validation record from a JUnit report and file hashes.
+
+Paths in the record (``pipeline``, ``inputs_sha256``, ``junit.path``) are relative to the
+directory of the manifest of the project holding the first PIPELINE (the nearest
+``mlpolicy.yaml`` above it, inside its repository), else to the current directory. The
+checker reads them relative to the manifest's directory, so a record stays valid
+wherever ``attest`` was run from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mlpolicy.artifacts import junit
+from mlpolicy.artifacts.validation import RECORD, file_sha256
+from mlpolicy.errors import DocumentError, UsageError
+from mlpolicy.manifest import NAMES
+from mlpolicy.project import SKIP_DIRS, Repository
+
+DEFAULT_OUTPUT = Path("reports", "pipeline-validation.json")
+_CHECK_STATUS = {"passed": "passed", "failed": "failed", "error": "failed", "skipped": "skipped"}
+
+
+@dataclass(frozen=True, slots=True)
+class Attestation:
+    """What ``attest`` wrote: where, and whether the record says the pipeline passed."""
+
+    output: Path
+    passed: bool
+    summary: str
+
+
+def attest(
+    pipelines: Sequence[Path], junit_path: Path, output: Path | None, cwd: Path
+) -> Attestation:
+    """Hash ``pipelines``, read ``junit_path`` and write the validation record."""
+    report = _read_junit(junit_path)
+    base = _base(pipelines, cwd)
+    inputs = {_relative(file, base): _digest(file) for file in _files(pipelines)}
+    record: dict[str, Any] = {
+        "schema": RECORD,
+        "pipeline": [_relative(path, base) for path in pipelines],
+        "status": "passed" if report.passed else "failed",
+        "validated_at": _now().isoformat().replace("+00:00", "Z"),
+        "commit": _head_commit(base),
+        "inputs_sha256": dict(sorted(inputs.items())),
+        "checks": [_check(case) for case in report.cases],
+        "junit": {
+            "path": _relative(junit_path, base),
+            "tests": report.tests,
+            "failures": report.failures,
+            "errors": report.errors,
+            "skipped": report.skipped,
+        },
+    }
+    _ensure_valid(record)
+    target = output if output is not None else cwd / DEFAULT_OUTPUT
+    _write(target, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+    return Attestation(target, report.passed, report.summary())
+
+
+def _read_junit(path: Path) -> junit.Report:
+    try:
+        return junit.load(path.read_bytes())
+    except OSError as exc:
+        raise UsageError(f"--junit: cannot read {path}: {exc.strerror}") from None
+    except DocumentError as exc:
+        where = ":".join(str(p) for p in (path, exc.line, exc.column) if p is not None)
+        raise UsageError(f"--junit: {where}: {exc.message}") from None
+
+
+def _base(pipelines: Sequence[Path], cwd: Path) -> Path:
+    """The manifest directory of the project holding the first pipeline, else ``cwd``."""
+    start = _real(pipelines[0])
+    folder = start if start.is_dir() else start.parent
+    top = Repository.containing(folder, use_git=False).root
+    for candidate in (folder, *folder.parents):
+        if any((candidate / name).is_file() for name in NAMES):
+            return candidate
+        if candidate == top:
+            break
+    return _real(cwd)
+
+
+def _real(path: Path) -> Path:
+    """``path`` with its directories' symlinks resolved (as the checker resolves the manifest)."""
+    absolute = Path(os.path.abspath(path))
+    return Path(os.path.realpath(absolute.parent)) / absolute.name
+
+
+def _relative(path: Path, base: Path) -> str:
+    return Path(os.path.relpath(_real(path), base)).as_posix()
+
+
+def _files(pipelines: Sequence[Path]) -> list[Path]:
+    """The PIPELINE files, directories expanded to the files inside them."""
+    files: list[Path] = []
+    for path in pipelines:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        inside = [
+            Path(folder, name)
+            for folder, dirs, names in os.walk(path)
+            if not SKIP_DIRS.intersection(Path(folder).relative_to(path).parts)
+            for name in names
+        ]
+        if not inside:
+            raise UsageError(f"{path}: the directory holds no files to attest")
+        files += sorted(inside)
+    return files
+
+
+def _digest(path: Path) -> str:
+    digest = file_sha256(path)
+    if digest is None:
+        raise UsageError(f"{path}: cannot read the file to hash it")
+    return digest
+
+
+def _check(case: junit.Case) -> dict[str, str]:
+    check = {"name": case.name, "status": _CHECK_STATUS[case.status]}
+    if case.details:
+        check["details"] = f"error: {case.details}" if case.status == "error" else case.details
+    return check
+
+
+def _now() -> dt.datetime:
+    """UTC now, to the second; ``SOURCE_DATE_EPOCH`` fixes it for reproducible records."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _head_commit(folder: Path) -> str | None:
+    scope = Repository.containing(folder, use_git=True).git
+    return scope.head_commit() if scope is not None else None
+
+
+def _ensure_valid(record: dict[str, Any]) -> None:
+    from mlpolicy import schema
+
+    problems = schema.validate("validation", record)
+    if problems:  # a bug in attest, not the user's doing: the CLI turns it into exit 3
+        raise RuntimeError(f"attest built an invalid record: {problems[0].message}")
+
+
+def _write(target: Path, text: str) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write the validation record to {target}: {exc.strerror}"
+        ) from None
