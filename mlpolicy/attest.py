@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from mlpolicy.artifacts import junit
-from mlpolicy.artifacts.validation import RECORD, file_sha256
+from mlpolicy.artifacts.evidence import RECORD
+from mlpolicy.artifacts.validation import file_sha256
 from mlpolicy.errors import DocumentError, UsageError
 from mlpolicy.manifest import NAMES
 from mlpolicy.project import SKIP_DIRS, Repository

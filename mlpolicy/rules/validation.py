@@ -6,8 +6,9 @@ import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from mlpolicy.artifacts import evidence as formats
 from mlpolicy.artifacts import pipelines, validation
-from mlpolicy.artifacts.validation import Evidence
+from mlpolicy.artifacts.evidence import Evidence
 from mlpolicy.findings import Artifact, Problem
 from mlpolicy.rules.base import implement
 
@@ -20,9 +21,9 @@ _MISSING_HINT = (
     f"a Great Expectations validation result, or a record written by {_ATTEST}."
 )
 _LABELS = {
-    validation.MLPOLICY: "validation record",
-    validation.JUNIT: "JUnit report",
-    validation.GX: "Great Expectations result",
+    formats.MLPOLICY: "validation record",
+    formats.JUNIT: "JUnit report",
+    formats.GX: "Great Expectations result",
 }
 
 

@@ -12,8 +12,9 @@ from conftest import SAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mlpolicy.artifacts import evidence as formats
 from mlpolicy.artifacts import junit, validation
-from mlpolicy.artifacts.validation import Evidence
+from mlpolicy.artifacts.evidence import Evidence
 from mlpolicy.project import Project, Repository
 from mlpolicy.settings import Settings
 
@@ -24,7 +25,7 @@ SHA = "ab" * 32
 
 def _parse(name: str, data: bytes | str, explicit: bool = False) -> Evidence | None:
     raw = data.encode() if isinstance(data, str) else data
-    return validation.parse(Path(name), name, raw, explicit)
+    return formats.parse(Path(name), name, raw, explicit)
 
 
 def _ok(name: str, data: bytes | str) -> Evidence:
@@ -138,7 +139,7 @@ def test_other_xml_is_ignored_by_default_and_named_when_declared() -> None:
     coverage = '<?xml version="1.0" ?><coverage version="7.6"><packages/></coverage>'
     assert _parse("reports/coverage.xml", coverage) is None
     declared = _parse("reports/coverage.xml", coverage, explicit=True)
-    assert declared is not None and declared.message == validation.NOT_EVIDENCE
+    assert declared is not None and declared.message == formats.NOT_EVIDENCE
 
 
 # -- Great Expectations ------------------------------------------------------------------
