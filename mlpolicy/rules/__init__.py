@@ -10,12 +10,24 @@ from mlpolicy.rules import (
     monitoring,
     paths,
     pipelines,
+    staleness,
     validation,
     waivers,
 )
 from mlpolicy.rules.base import CATALOGUE_BY_ID, RUN, Rule
 
-_MODULES = (manifest, paths, waivers, monitoring, experiments, pipelines, validation, git, change)
+_MODULES = (
+    manifest,
+    paths,
+    waivers,
+    monitoring,
+    experiments,
+    pipelines,
+    validation,
+    staleness,
+    git,
+    change,
+)
 
 IMPLEMENTED: dict[str, Rule] = {rule.id: rule for module in _MODULES for rule in module.RULES}
 ALL_RULES: tuple[Rule, ...] = tuple(

@@ -354,9 +354,11 @@ def _stale_by_history(project: Project, evidence: Evidence) -> Iterator[Problem]
 
     The hook for the git-history check of SPEC section 5: such evidence is stale when a
     commit touched the pipeline definitions or ``code_paths`` after the commit that last
-    changed the evidence. Until that check lands here, such evidence is never reported.
+    changed the evidence (:func:`mlpolicy.rules.staleness.evidence_stale`).
     """
-    return iter(())
+    from mlpolicy.rules import staleness
+
+    return staleness.evidence_stale(project, evidence.rel, evidence.format)
 
 
 RULES = (

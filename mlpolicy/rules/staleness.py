@@ -1,0 +1,176 @@
+"""Staleness from git history: MLP205, and MLP305 for evidence without input hashes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from mlpolicy import freshness
+from mlpolicy.artifacts import experiments, pipelines, validation
+from mlpolicy.findings import Artifact, Location, Problem
+from mlpolicy.rules.base import implement
+
+if TYPE_CHECKING:
+    from mlpolicy.artifacts.runs import Run
+    from mlpolicy.freshness import Change
+    from mlpolicy.gitscope import Commit
+    from mlpolicy.project import Project
+
+
+def experiment_logs_stale(project: Project) -> Iterator[Problem]:
+    """
+    ## What it does
+    Flags experiment logs whose runs were all made on older code: something under the
+    manifest's `code_paths` changed after the commit each finished run records. The
+    message names the newest run's commit, the paths that changed and the newest commit
+    that changed them. It is a warning during experimentation and an error from the
+    pipeline phase on; without `code_paths` there is nothing to compare and it is silent.
+
+    ## Why is this bad?
+    A run vouches for the code it ran. Once the training code changes, the metrics in the
+    log (and the quality bar they meet) describe a model nobody can rebuild from the
+    repository; pipelines built from the new code have never been measured.
+
+    ## Example
+    The run was made on the base commit's code; the change then rewrote the training code.
+
+    ```yaml title="mlpolicy.yaml" base
+    version: 1
+    phase: pipeline
+    code_paths: [src/]
+    quality_bar:
+      metric: val_auc
+      goal: maximize
+      threshold: 0.80
+    ```
+
+    ```markdown title="docs/design.md" base
+    ---
+    status: approved
+    ---
+    # Churn prediction
+
+    ## Problem statement
+    The retention team calls five hundred accounts a week, chosen by gut feel alone.
+
+    ## Non-ML baseline
+    Tenure under six months with two support tickets flags churners at precision 0.18.
+
+    ## Success metrics
+    Precision at five hundred above 0.27 and churn among contacted accounts down a third.
+
+    ## Data
+    The customers table, support tickets and billing events, labelled by cancellation.
+
+    ## Risks
+    Label delay of thirty days and a feedback loop from outreach, handled by a control group.
+    ```
+
+    ```python title="src/train.py" base
+    LEARNING_RATE = 0.05
+    ```
+
+    ```yaml title="dvc.yaml" base
+    stages:
+      train:
+        cmd: python src/train.py
+        deps: [src/train.py]
+        outs: [model.pkl]
+    ```
+
+    ```json title="experiments/runs.jsonl" commit="c23e1d4f9fd49f3bf793237e43431e641f655921"
+    {"schema":"mlpolicy.runlog/v1","run_id":"gbm-1","experiment":"churn","started_at":"2026-11-26T15:30:00Z","status":"finished","git":{"commit":"c23e1d4f9fd49f3bf793237e43431e641f655921","dirty":false},"params":{"model":"gbm","lr":0.05},"metrics":{"val_auc":0.83}}
+    ```
+
+    ```python title="src/train.py"
+    LEARNING_RATE = 0.02
+    ```
+
+    ## Fix
+    Re-run the experiment on the current code and log the run, which names that commit.
+
+    ```json title="experiments/runs.jsonl" commit="c23e1d4f9fd49f3bf793237e43431e641f655921"
+    {"schema":"mlpolicy.runlog/v1","run_id":"gbm-2","experiment":"churn","started_at":"2026-11-27T09:12:00Z","status":"finished","git":{"commit":"c23e1d4f9fd49f3bf793237e43431e641f655921","dirty":false},"params":{"model":"gbm","lr":0.02},"metrics":{"val_auc":0.84}}
+    ```
+    """
+    git = project.git
+    watched = freshness.watched_paths(project)
+    if git is None or not watched:
+        return
+    runs = [r for r in experiments.read(project).runs if r.commit and r.usable]
+    commits = git.commits(r.commit for r in runs if r.commit)
+    judged = [(commits[r.commit], r) for r in runs if r.commit in commits]
+    if not judged:
+        if runs and git.is_shallow():
+            freshness.history_gap(
+                project,
+                "MLP205",
+                "cannot tell whether the experiment logs are stale: no run's commit is in"
+                " this shallow clone",
+                runs[0].location,
+            )
+        return
+    changes = freshness.changes(git, [c for c, _ in judged], watched)
+    if any(changes[c.sha] is None for c, _ in judged):
+        return  # some finished run was made on the current code
+    commit, run = max(judged, key=lambda pair: pair[0].timestamp)
+    yield _stale_run(run, changes[commit.sha])
+
+
+def _stale_run(run: Run, change: freshness.Change | None) -> Problem:
+    assert change is not None
+    return Problem(
+        f"experiment logs are stale: {change.describe()}, after the newest run's commit"
+        f' {change.evidence.describe()} (run "{run.run_id}")',
+        run.location,
+        "Re-run the experiment on the current code and log the run (it records the new"
+        " commit); runs on older code may stay in the log beside it.",
+    )
+
+
+def evidence_stale(project: Project, rel: str, format_name: str) -> Iterator[Problem]:
+    """MLP305 for evidence without input hashes (JUnit, Great Expectations) at ``rel``: stale
+    when the pipeline definitions or ``code_paths`` changed after the commit that last
+    changed the evidence. The validation rule calls it for each such file."""
+    if project.git is None:
+        return
+    judged = project.cached("evidence-history", lambda: _judge_evidence(project, rel))
+    last, change = judged.get(rel, (None, None))
+    if last is None:
+        return  # never committed: MLP501 speaks for it, or it is being committed now
+    if change is None and last.boundary:
+        freshness.history_gap(
+            project,
+            f"MLP305:{rel}",
+            f"cannot tell whether {rel} is stale: this shallow clone does not reach"
+            " the commit that last changed it",
+            Location(rel),
+        )
+    if change is None:
+        return
+    project.record(Artifact(validation.KIND, rel, format_name, "stale"))
+    when = "at or before" if last.boundary else "in"
+    yield Problem(
+        f"validation evidence is stale: {change.describe()}, after {rel} was last"
+        f" committed {when} {last.describe()}",
+        Location(rel),
+        "Run the pipeline's validation again on the current code and commit the new"
+        " evidence (`mlpolicy attest` writes a record that carries input hashes).",
+    )
+
+
+def _judge_evidence(project: Project, rel: str) -> dict[str, tuple[Commit, Change | None]]:
+    """Every validation file the reader recorded (``rel`` among them), judged in one batch:
+    the commit that last changed it and what changed since. Two git questions in all."""
+    git = project.git
+    defined = (d.rel for d in pipelines.read(project).definitions)
+    watched = freshness.watched_paths(project, defined)
+    if git is None or not watched:
+        return {}
+    rels = {a.path for a in project.artifacts.values() if a.kind == validation.KIND} | {rel}
+    lasts = git.last_commits(rels)
+    changes = freshness.changes(git, list({c.sha: c for c in lasts.values()}.values()), watched)
+    return {path: (last, changes[last.sha]) for path, last in lasts.items()}
+
+
+RULES = (implement("MLP205", experiment_logs_stale),)
