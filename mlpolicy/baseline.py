@@ -62,15 +62,16 @@ def choose(repository: Repository, settings: Settings) -> Base | None:
     return None
 
 
-def merge_base(git: GitScope, ref: str, note: str | None = None) -> Base:
+def merge_base(git: GitScope, ref: str, why: str = "pull-request mode") -> Base:
     """``ref``'s merge base with HEAD, or an MLP505 problem saying why there is none."""
     from mlpolicy.gitscope import GitError
 
     try:
-        return Base(ref, git.merge_base(ref), note=note)
+        commit = git.merge_base(ref)
+        return Base(ref, commit, note=f"{why}: compared with {ref} (merge base {commit[:7]})")
     except GitError as exc:
         hint = SHALLOW_HINT if git.is_shallow() else FETCH_HINT
-        return Base(ref, None, Problem(f"cannot compare with base {ref!r}: {exc}", hint=hint), note)
+        return Base(ref, None, Problem(f"cannot compare with base {ref!r}: {exc}", hint=hint))
 
 
 def _github_base(git: GitScope, target: str) -> Base:
@@ -82,11 +83,11 @@ def _github_base(git: GitScope, target: str) -> Base:
     except GitError as exc:
         return Base("HEAD^1", None, Problem(f"cannot read HEAD: {exc}", hint=FETCH_HINT))
     if len(parents) == 2:
-        note = (
-            f"GitHub pull request into {target}: compared with HEAD^1, the base side of the"
-            " merge commit actions/checkout made (pass --base to choose another)"
+        why = (
+            f"GitHub pull request into {target} (HEAD^1 is the base side of the merge commit"
+            " actions/checkout made; pass --base to choose another)"
         )
-        return merge_base(git, "HEAD^1", note)
+        return merge_base(git, "HEAD^1", why)
     if not parents and git.is_shallow():
         problem = Problem(
             f"GitHub pull request into {target}: HEAD's parents were not fetched,"
@@ -94,11 +95,8 @@ def _github_base(git: GitScope, target: str) -> Base:
             hint=SHALLOW_HINT,
         )
         return Base("HEAD^1", None, problem)
-    note = (
-        f"GitHub pull request into {target}: HEAD is not a merge commit;"
-        f" compared with origin/{target}"
-    )
-    return merge_base(git, f"origin/{target}", note)
+    why = f"GitHub pull request into {target} (HEAD is not a merge commit)"
+    return merge_base(git, f"origin/{target}", why)
 
 
 class Snapshot:

@@ -131,9 +131,14 @@ class GitScope:
 
         The work tree, not HEAD, because it is what the check reads; in CI they are the same.
         Renames count as a deletion and an addition, so both directories see the change.
+        Porcelain ``git diff`` would rewrite a stat-dirty index even without optional locks,
+        so this asks plumbing for the commits and lock-free ``git status`` for the rest.
         """
-        output = self._run("diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", base, "--")
-        return frozenset(p for p in output.split("\0") if p) | self.untracked
+        committed = self._run("diff-tree", "-r", "-z", "--name-only", base, "HEAD", "--")
+        pending = self._run("status", "--porcelain", "-z", "--no-renames", "--untracked-files=all")
+        paths = {p for p in committed.split("\0") if p}
+        paths.update(entry[3:] for entry in pending.split("\0") if len(entry) > 3)
+        return frozenset(paths)
 
     # -- commits and refs --------------------------------------------------------------
 
