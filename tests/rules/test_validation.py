@@ -9,6 +9,7 @@ from typing import Any
 from conftest import SAMPLES, Repo
 
 MANIFEST = "version: 1\nphase: pipeline\n"
+RECORD = "reports/pipeline-validation.json"
 DVC = (SAMPLES / "dvc" / "dvc.yaml").read_bytes()
 JUNIT = (SAMPLES / "junit" / "pipeline-tests.xml").read_bytes()
 GX = (SAMPLES / "great_expectations" / "checkpoint_result.describe.json").read_bytes()
@@ -161,8 +162,15 @@ def test_stale_record_is_marked_in_the_artifacts(repo: Repo) -> None:
     } in report["projects"][0]["artifacts"]
 
 
-def test_evidence_without_hashes_is_left_to_the_history_check(repo: Repo) -> None:
-    # JUnit carries no input hashes; its freshness comes from git history (not judged here).
-    repo.write({"mlpolicy.yaml": MANIFEST, "reports/pipeline-tests.xml": JUNIT})
-    repo.commit("evidence first")
-    assert _findings(repo, {"dvc.yaml": DVC}) == []
+def test_a_record_is_judged_by_its_hashes_alone(repo: Repo) -> None:
+    # Per SPEC section 5 a record with input hashes is fresh while they match; history (and
+    # so `code_paths`) judges only evidence without hashes. Attest code too to cover it.
+    manifest = MANIFEST + "code_paths: [src/]\n"
+    record = _record({"dvc.yaml": DVC})
+    files = {"mlpolicy.yaml": manifest, "src/train.py": "print(1)\n", RECORD: record}
+    repo.write({**files, "dvc.yaml": DVC})
+    repo.commit("validated")
+    repo.write({"src/train.py": "print(2)\n"})
+    repo.commit("code change")
+    result = repo.check("--format", "json", "--select", "MLP305")
+    assert result.code == 0, result.stdout
