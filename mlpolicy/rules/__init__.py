@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from mlpolicy.rules import (
     change,
+    design_doc,
     experiments,
     git,
     manifest,
+    model_card,
     monitoring,
     paths,
     pipelines,
@@ -22,6 +24,8 @@ _MODULES = (
     waivers,
     monitoring,
     experiments,
+    design_doc,
+    model_card,
     pipelines,
     validation,
     staleness,
