@@ -38,6 +38,11 @@ def absence(
         )
 
 
+def quoted(text: str) -> str:
+    """``text`` for a message, cut short when a placeholder matched a long stretch."""
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "..."
+
+
 def aliases(match: SectionMatch) -> str:
     """The headings that would count as ``match``'s section, for a message."""
     return ", ".join(match.aliases)
@@ -239,9 +244,8 @@ def design_doc_placeholder(project: Project) -> Iterator[Problem]:
     if found is None:
         return
     for match in found.document.placeholders(project.policy.design_doc.placeholders):
-        shown = match.text if len(match.text) <= _SHOWN else match.text[:_SHOWN] + "..."
         yield Problem(
-            f'placeholder "{shown}" left in the design doc',
+            f'placeholder "{quoted(match.text)}" left in the design doc',
             Location(found.path, match.line, match.column),
             "Replace the template text with the decision it stands for.",
         )

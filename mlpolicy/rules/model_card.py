@@ -10,7 +10,7 @@ from mlpolicy.artifacts.markdown import MarkdownDocument
 from mlpolicy.artifacts.sections import SectionMatch
 from mlpolicy.findings import Location, Problem
 from mlpolicy.rules.base import implement
-from mlpolicy.rules.design_doc import absence, aliases
+from mlpolicy.rules.design_doc import absence, aliases, quoted
 
 if TYPE_CHECKING:
     from mlpolicy.policy import DocumentSpec
@@ -175,7 +175,7 @@ def _incomplete(
             return None
         if first is None and marks:
             first = (
-                f'section "{match.name}" is a placeholder ("{marks[0].text}")',
+                f'section "{match.name}" is a placeholder ("{quoted(marks[0].text)}")',
                 marks[0].line,
                 marks[0].column,
             )
