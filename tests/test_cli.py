@@ -144,11 +144,13 @@ def test_color_only_when_asked_or_on_a_terminal(repo: Repo) -> None:
 
 def test_settings_precedence_cli_then_env_then_pyproject(repo: Repo) -> None:
     repo.write({**BAD_MANIFEST, "pyproject.toml": '[tool.mlpolicy]\nfail-on = "never"\n'})
+    repo.commit()
     assert repo.check().code == 0  # pyproject
     assert repo.check(env={"MLPOLICY_FAIL_ON": "error"}).code == 1  # env beats pyproject
     env = {"MLPOLICY_FAIL_ON": "error"}
     assert repo.check("--fail-on", "never", env=env).code == 0  # command line beats env
     repo.write({"pyproject.toml": '[tool.mlpolicy]\nignore = ["MLP003"]\nformat = "json"\n'})
+    repo.commit()
     result = repo.check()
     assert result.code == 0 and result.json()["passed"] is True
 
@@ -162,6 +164,7 @@ def test_unknown_pyproject_key_is_exit_2(repo: Repo) -> None:
 
 def test_select_and_ignore_prefixes(repo: Repo) -> None:
     repo.write(BAD_MANIFEST)
+    repo.commit()
     assert repo.check("--select", "MLP1").code == 0
     assert repo.check("--ignore", "MLP003").code == 0
     assert repo.check("--select", "MLP0,MLP1").code == 1

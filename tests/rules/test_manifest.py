@@ -111,6 +111,7 @@ def test_custom_policy_renames_phases_and_requirements(repo: Repo) -> None:
         "  - id: ship\n    requires: {monitoring: error}\n"
     )
     repo.write({"mlpolicy.yaml": "version: 1\nphase: explore\npolicy: p.yaml\n", "p.yaml": policy})
+    repo.commit()
     explore = repo.check("--format", "json")
     assert explore.code == 0, explore.stdout
     assert explore.json()["projects"][0]["policy"]["source"] == "p.yaml"
