@@ -200,6 +200,25 @@ def schema_command(name: str) -> int:
     return EXIT_OK
 
 
+@cli.command(name="init")
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--phase", help="The phase to declare (default: the policy's first).")
+def init_command(path: Path, phase: str | None) -> int:
+    """Write mlpolicy.yaml and templates for the artifacts PHASE requires; never overwrites.
+
+    The templates hold `<fill in ...>` placeholders, which `mlpolicy check` reports until
+    they are replaced with the project's own content.
+    """
+    from mlpolicy import init
+
+    outcome = init.init(path, phase)
+    for written in outcome.written:
+        click.echo(f"wrote {written}")
+    for skipped in outcome.skipped:
+        click.echo(f"skipped {skipped} (it exists)")
+    return EXIT_OK
+
+
 @cli.command(name="attest")
 @click.argument(
     "pipelines",
