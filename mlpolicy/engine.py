@@ -127,9 +127,17 @@ def check_project(project: Project) -> ProjectResult:
 
 
 def _run(project: Project, rule: Rule) -> Iterable[Problem]:
-    """The rule's problems; requirement rules run only on a fully loaded project."""
+    """The rule's problems; requirement rules run only where their requirement is in force.
+
+    Skipping them (rather than judging their problems away) means an artifact a phase
+    does not require is never read, so it is neither reported nor recorded for MLP501.
+    """
     assert rule.check is not None
-    if not project.loaded and rule.requirement is not None:
+    if rule.requirement is None:
+        return rule.check(project)
+    if not project.loaded or project.phase is None:
+        return ()
+    if rule.requirement not in project.policy.requirements(project.phase):
         return ()
     return rule.check(project)
 
