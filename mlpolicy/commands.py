@@ -130,12 +130,6 @@ def explain(name: str) -> str:
     if rule is None:
         choices = [*RULES_BY_ID, *(r.name for r in ALL_RULES)]
         raise UsageError(f'no rule "{name}"{suggest(key, choices)}; `mlpolicy rules` lists them')
-    where = f"guards requirement `{rule.requirement}`" if rule.requirement else "always checked"
-    head = (
-        f"# {rule.id} {rule.name}\n\n{rule.summary}.\n\n"
-        f"Default severity: {rule.default.value} ({where}).\n"
-    )
-    body = (
-        rule.doc if rule.implemented else "This rule is in the catalogue but not implemented yet."
-    )
-    return f"{head}\n{body}\n"
+    from mlpolicy.rules.docs import page
+
+    return page(rule)
