@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mlpolicy import cache
 from mlpolicy.errors import UsageError
 from mlpolicy.yamlio import JsonPath
 
@@ -25,6 +26,7 @@ def names() -> list[str]:
     return sorted(p.name.removesuffix(".schema.json") for p in schema_dir().glob("*.schema.json"))
 
 
+@functools.cache
 def text(name: str) -> str:
     """The schema file's text."""
     path = schema_dir() / f"{name}.schema.json"
@@ -65,8 +67,17 @@ def _validator(name: str) -> Any:
 
 
 def validate(name: str, instance: Any) -> list[SchemaError]:
-    """Every violation of schema ``name`` by ``instance``, sorted by location."""
+    """Every violation of schema ``name`` by ``instance``, sorted by location.
+
+    A document that passed before is answered from the user's cache (mlpolicy.cache)
+    without importing jsonschema.
+    """
+    cache_key = cache.key(text(name), instance)
+    if cache_key is not None and cache.known_valid(cache_key):
+        return []
     errors = [_explain(error) for error in _validator(name).iter_errors(instance)]
+    if not errors and cache_key is not None:
+        cache.remember_valid(cache_key)
     unique = {(e.path, e.message): e for e in errors}
     return sorted(unique.values(), key=lambda e: (tuple(map(str, e.path)), e.message))
 

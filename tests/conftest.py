@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +17,13 @@ from typing import Any
 import pytest
 
 SAMPLES = Path(__file__).parent / "samples"
+# Every test process (and the mlpolicy processes they start) shares one throwaway
+# validation cache instead of the user's ~/.cache/mlpolicy.
+_CACHE = tempfile.mkdtemp(prefix="mlpolicy-test-cache-")
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+os.environ["MLPOLICY_CACHE_DIR"] = _CACHE
+os.environ.pop("MLPOLICY_NO_CACHE", None)
+
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test",
     "GIT_AUTHOR_EMAIL": "test@example.com",

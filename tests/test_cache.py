@@ -1,0 +1,66 @@
+"""The validation cache: valid documents only, outside the repository, never required."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from mlpolicy import schema
+
+VALID = {"version": 1, "phase": "ideation"}
+INVALID = {"version": 1, "phasee": "ideation"}
+PROBE = (
+    "import sys, json; from mlpolicy import schema\n"
+    "errors = schema.validate('manifest', json.loads(sys.argv[1]))\n"
+    "print(len(errors), 'jsonschema' in sys.modules)\n"
+)
+
+
+def _probe(document: str, env: dict[str, str]) -> tuple[int, bool]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, document], capture_output=True, text=True, check=True,
+        env={**os.environ, **env},
+    )  # fmt: skip
+    count, imported = done.stdout.split()
+    return int(count), imported == "True"
+
+
+def test_valid_document_is_answered_from_the_cache(tmp_path: Path) -> None:
+    env = {"MLPOLICY_CACHE_DIR": str(tmp_path)}
+    assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, True)
+    assert _probe('{"phase": "ideation", "version": 1}', env) == (0, False)  # same document
+    assert len(list((tmp_path / "valid").rglob("*"))) == 2  # one shard folder, one entry
+
+
+def test_invalid_document_is_never_cached(tmp_path: Path) -> None:
+    env = {"MLPOLICY_CACHE_DIR": str(tmp_path)}
+    for _ in range(2):
+        count, imported = _probe('{"version": 1, "phasee": "ideation"}', env)
+        assert count == 2 and imported  # unknown key, missing phase: validated each time
+    assert not (tmp_path / "valid").exists()
+
+
+def test_cache_can_be_turned_off(tmp_path: Path) -> None:
+    env = {"MLPOLICY_CACHE_DIR": str(tmp_path), "MLPOLICY_NO_CACHE": "1"}
+    assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, True)
+    assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, True)
+    assert not tmp_path.joinpath("valid").exists()
+
+
+def test_unusable_cache_is_ignored(tmp_path: Path) -> None:
+    # A file where the cache folder should be: nothing can be read or written there.
+    (tmp_path / "valid").write_text("not a folder")
+    env = {"MLPOLICY_CACHE_DIR": str(tmp_path)}
+    assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, True)
+    assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, True)
+
+
+def test_in_process_results_do_not_depend_on_the_cache() -> None:
+    for _ in range(2):
+        assert schema.validate("manifest", VALID) == []
+        assert [e.message for e in schema.validate("manifest", INVALID)] == [
+            'missing required key "phase"',
+            'unknown key "phasee"; did you mean "phase"?',
+        ]
