@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from mlpolicy.findings import CheckResult
+from mlpolicy.findings import CheckResult, Severity
 
 Renderer = Callable[[CheckResult, bool], str]
 
@@ -25,3 +25,21 @@ def renderer(name: str) -> Renderer:
     module = importlib.import_module(f"mlpolicy.report.{FORMATS[name]}")
     render: Renderer = module.render
     return render
+
+
+def plural(count: int, word: str) -> str:
+    """``1 error``, ``2 errors``."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def counts(result: CheckResult) -> str:
+    """``2 errors, 1 warning, 1 waived``: what every human-readable summary says."""
+    parts = [
+        plural(result.count(Severity.ERROR), "error"),
+        plural(result.count(Severity.WARNING), "warning"),
+    ]
+    if result.count(Severity.NOTE):
+        parts.append(plural(result.count(Severity.NOTE), "note"))
+    if result.waived:
+        parts.append(f"{result.waived} waived")
+    return ", ".join(parts)

@@ -7,6 +7,7 @@ import re
 
 from mlpolicy.findings import CheckResult, Finding, ProjectResult, Severity
 from mlpolicy.policy import BUILTIN, builtin
+from mlpolicy.report import counts, plural
 from mlpolicy.report.links import rule_url
 from mlpolicy.rules import RULES_BY_ID
 
@@ -34,21 +35,13 @@ def render(result: CheckResult, color: bool = False) -> str:
 
 def verdict(result: CheckResult) -> str:
     """``Passed``/``Failed`` with the counts, in one line."""
-    counts = [
-        _plural(result.count(Severity.ERROR), "error"),
-        _plural(result.count(Severity.WARNING), "warning"),
-    ]
-    if result.count(Severity.NOTE):
-        counts.append(_plural(result.count(Severity.NOTE), "note"))
-    if result.waived:
-        counts.append(f"{result.waived} waived")
     state = "passed" if result.passed else "failed"
-    return f"{state}, {', '.join(counts)} in {_plural(len(result.projects), 'project')}"
+    return f"{state}, {counts(result)} in {plural(len(result.projects), 'project')}"
 
 
 def _project(project: ProjectResult, budget: list[int]) -> list[str]:
     open_findings = [f for f in project.findings if not f.waived]
-    state = "✅ ok" if not open_findings else f"❌ {_plural(len(open_findings), 'finding')}"
+    state = "✅ ok" if not open_findings else f"❌ {plural(len(open_findings), 'finding')}"
     lines = [f"### {_code(project.root)} {state}", "", f"Phase: {_progress(project)}", ""]
     if project.findings:
         lines += _table(project.findings, budget)
@@ -134,7 +127,3 @@ def _code(text: str) -> str:
     fence = "`" * (longest + 1)
     padded = f" {text} " if text.startswith("`") or text.endswith("`") else text
     return f"{fence}{padded}{fence}"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"

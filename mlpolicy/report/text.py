@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mlpolicy.findings import CheckResult, Finding, ProjectResult, Severity
+from mlpolicy.report import counts, plural
 
 _STYLES = {"bold": "1", "dim": "2", "red": "31", "yellow": "33", "cyan": "36", "green": "32"}
 _SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
@@ -32,7 +33,7 @@ def render(result: CheckResult, color: bool = False) -> str:
 def _project(project: ProjectResult, paint: _Paint) -> list[str]:
     phase = project.phase or "phase unknown"
     open_findings = [f for f in project.findings if not f.waived]
-    verdict = paint("ok", "green") if not open_findings else _plural(len(open_findings), "finding")
+    verdict = paint("ok", "green") if not open_findings else plural(len(open_findings), "finding")
     lines = [f"{paint(project.root, 'bold')} [{phase}] {verdict}"]
     for finding in project.findings:
         lines += _finding(finding, paint)
@@ -64,18 +65,6 @@ def _where(finding: Finding) -> str:
 
 
 def _summary(result: CheckResult, paint: _Paint) -> str:
-    counts = [
-        _plural(result.count(Severity.ERROR), "error"),
-        _plural(result.count(Severity.WARNING), "warning"),
-    ]
-    if result.count(Severity.NOTE):
-        counts.append(_plural(result.count(Severity.NOTE), "note"))
-    if result.waived:
-        counts.append(f"{result.waived} waived")
-    projects = _plural(len(result.projects), "project")
+    projects = plural(len(result.projects), "project")
     verdict = paint("Passed", "green") if result.passed else paint("Failed", "red")
-    return f"{verdict}: {', '.join(counts)} in {projects}."
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    return f"{verdict}: {counts(result)} in {projects}."
