@@ -93,7 +93,8 @@ def parse(data: bytes, rel_path: str) -> Manifest:
     try:
         document = yamlio.load(yamlio.decode(data, MAX_BYTES))
     except DocumentError as exc:
-        problem = Problem(exc.message, Location(rel_path, exc.line, exc.column), _SYNTAX_HINT)
+        hint = _SYNTAX_HINT if exc.line is not None else _FILE_HINT
+        problem = Problem(exc.message, Location(rel_path, exc.line, exc.column), hint)
         raise ManifestError("MLP002", (problem,)) from None
     problems = [
         Problem(e.message, Location(rel_path, *document.position(e.path)), _hint(e.message))
@@ -106,6 +107,7 @@ def parse(data: bytes, rel_path: str) -> Manifest:
 
 
 _SYNTAX_HINT = "Fix the YAML at that position; `mlpolicy schema manifest` shows the format."
+_FILE_HINT = "A manifest is a short UTF-8 YAML text file; `mlpolicy init` writes one."
 
 
 def _hint(message: str) -> str:

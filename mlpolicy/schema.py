@@ -84,7 +84,9 @@ def validate(name: str, instance: Any) -> list[SchemaError]:
 
 def _explain(error: Any) -> SchemaError:
     path: JsonPath = tuple(error.absolute_path)
-    where = f'"{path[-1]}"' if path and isinstance(path[-1], str) else "value"
+    where = (
+        f'"{path[-1]}"' if path and isinstance(path[-1], str) else "value" if path else "the file"
+    )
     kind = error.validator
     if kind == "additionalProperties":
         allowed = error.schema.get("properties", {})
