@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from mlpolicy import freshness
 from mlpolicy.artifacts import experiments
 from mlpolicy.artifacts.runs import Run
 from mlpolicy.findings import Location, Problem
@@ -284,12 +285,21 @@ def experiment_run_untraceable(project: Project) -> Iterator[Problem]:
         except GitError as exc:
             where = Location(runs[0].location.path)
             yield Problem(f"could not look the runs' commits up in git: {exc}", where)
+    shallow = project.git is not None and project.git.is_shallow()
     for run in runs:
-        reasons = _untraceable(run, known)
+        lookup = known
+        if shallow and known is not None and run.commit and run.commit not in known:
+            # A shallow clone lacks old commits: "not in history" cannot be told from "not
+            # fetched", so this is MLP505 (fetch more), never a false MLP204.
+            message = (
+                f"cannot tell whether commit {run.commit[:12]} of the runs in"
+                f" {run.location.path} is in the history: this clone is shallow"
+            )
+            freshness.history_gap(project, f"runs:{run.location.path}", message, run.location)
+            lookup = None
+        reasons = _untraceable(run, lookup)
         if reasons:
             hint = "Commit the code, re-run from a clean working tree and log that commit."
-            if known is not None and run.commit and run.commit not in known:
-                hint += " In a shallow CI clone, fetch the history (fetch-depth: 0)."
             yield Problem(f'run "{run.run_id}" ' + " and ".join(reasons), run.location, hint)
 
 

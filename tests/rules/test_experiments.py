@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
-from conftest import Repo
+from conftest import Repo, run_cli
 
 FAKE_SHA = "9f2b7c1e0a4d6b8f3c5e7a9d1b3f5c7e9a1d3b5f"
 BAR = "quality_bar:\n  metric: val_auc\n  goal: {goal}\n  threshold: {threshold}\n"
@@ -244,3 +245,25 @@ def test_what_if_phase_applies_the_later_requirements(repo: Repo) -> None:
     files = {"mlpolicy.yaml": _manifest("experimentation"), "experiments/runs.jsonl": _run("a")}
     found = _check(repo, files, "--phase", "pipeline")
     assert "MLP206" in found
+
+
+def test_commit_beyond_a_shallow_clone_is_mlp505_not_mlp204(repo: Repo, tmp_path) -> None:
+    old = _traceable(repo)
+    repo.write({"README.md": "later work\n"})
+    repo.commit("later")
+    repo.write(
+        {
+            "mlpolicy.yaml": _manifest("experimentation"),
+            "experiments/runs.jsonl": _run("a", old) + "\n",
+        }
+    )
+    repo.commit("runs")
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone)], check=True
+    )
+    found = _findings(run_cli("check", "--format", "json", "--select", "MLP204,MLP505", cwd=clone))
+    assert "MLP204" not in found
+    assert {f["path"] for f in found["MLP505"]} == {"experiments/runs.jsonl"}
+    # The same log in the full repository is traceable.
+    assert "MLP204" not in _findings(repo.check("--format", "json", "--select", "MLP204"))
