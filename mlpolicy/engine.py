@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mlpolicy import baseline, discover
 from mlpolicy.baseline import Base, Snapshot
-from mlpolicy.findings import BaseInfo, CheckResult, Finding, Problem, ProjectResult
+from mlpolicy.findings import Artifact, BaseInfo, CheckResult, Finding, Problem, ProjectResult
 from mlpolicy.manifest import Waiver
 from mlpolicy.policy import Policy
 from mlpolicy.project import Project, Repository
@@ -121,9 +121,31 @@ def check_project(project: Project) -> ProjectResult:
         base_phase=project.base_phase,
         policy_source=project.policy.source,
         policy_sha256=project.policy.sha256,
-        artifacts=tuple(sorted(project.artifacts.values(), key=lambda a: (a.kind, a.path))),
+        artifacts=_judged_artifacts(project, findings),
         findings=tuple(sorted(findings, key=Finding.sort_key)),
     )
+
+
+# Findings about freshness make an artifact "stale"; git-state findings say nothing of its
+# content. Any other open finding at an artifact's path means it does not do its job.
+_STALE_RULES = frozenset({"MLP205", "MLP305"})
+_GIT_STATE_RULES = frozenset({"MLP501", "MLP505"})
+
+
+def _judged_artifacts(project: Project, findings: list[Finding]) -> tuple[Artifact, ...]:
+    """The recorded artifacts, an "ok" one downgraded when an open finding points at it."""
+    flagged: dict[str, str] = {}
+    for finding in findings:
+        if finding.waived or finding.location is None or finding.rule in _GIT_STATE_RULES:
+            continue
+        verdict = "stale" if finding.rule in _STALE_RULES else "invalid"
+        if flagged.get(finding.location.path) != "invalid":
+            flagged[finding.location.path] = verdict
+    judged = (
+        replace(a, status=flagged.get(a.path, a.status)) if a.status == "ok" else a
+        for a in project.artifacts.values()
+    )
+    return tuple(sorted(judged, key=lambda a: (a.kind, a.path)))
 
 
 def _run(project: Project, rule: Rule) -> Iterable[Problem]:

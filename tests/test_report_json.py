@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import Repo
+from conftest import Repo, run_cli
 from jsonschema import Draft202012Validator
 
 SCHEMA = json.loads((Path(__file__).parents[1] / "schemas" / "report.schema.json").read_text())
@@ -54,3 +54,58 @@ def test_findings_are_sorted_by_path_line_column_rule(repo: Repo) -> None:
             for f in project["findings"]
         ]
         assert keys == sorted(keys)
+
+
+DESIGN = """\
+# Churn
+
+## Problem statement
+The retention team calls five hundred accounts a week, chosen by gut feel alone.
+
+## Non-ML baseline
+Tenure under six months with two support tickets flags churners at precision 0.18.
+
+## Success metrics
+Precision at five hundred above 0.27 and churn among contacted accounts down a third.
+
+## Data
+The customers table, support tickets and billing events, labelled by cancellation.
+
+## Risks
+Label delay of thirty days and a feedback loop from outreach, handled by a control group.
+"""
+
+
+def _statuses(repo: Repo, *args: str) -> dict[str, str]:
+    [project] = repo.check("--format", "json", *args).json()["projects"]
+    return {a["path"]: a["status"] for a in project["artifacts"]}
+
+
+def test_artifact_status_follows_the_findings_about_it(repo: Repo) -> None:
+    repo.write({"mlpolicy.yaml": "version: 1\nphase: ideation\n", "docs/design.md": DESIGN})
+    repo.commit()
+    assert _statuses(repo) == {"docs/design.md": "ok"}
+    repo.write({"docs/design.md": DESIGN.replace("billing events", "billing events (TBD)")})
+    repo.commit()
+    assert _statuses(repo) == {"docs/design.md": "invalid"}
+
+
+def test_stale_evidence_is_marked_stale(repo: Repo) -> None:
+    junit = (
+        '<testsuite name="p" tests="1" failures="0" errors="0" skipped="0">'
+        '<testcase classname="t" name="a"/></testsuite>'
+    )
+    repo.write({
+        "mlpolicy.yaml": "version: 1\nphase: pipeline\n",
+        "dvc.yaml": "stages:\n  train:\n    cmd: python train.py\n",
+        "reports/tests.xml": junit,
+    })  # fmt: skip
+    repo.commit()
+    attest = run_cli("attest", "dvc.yaml", "--junit", "reports/tests.xml", cwd=repo.root)
+    assert attest.code == 0, attest.stderr
+    repo.commit("attest")
+    record = "reports/pipeline-validation.json"
+    assert _statuses(repo, "--select", "MLP3")[record] == "ok"
+    repo.write({"dvc.yaml": "stages:\n  train:\n    cmd: python train.py --fast\n"})
+    repo.commit("change the pipeline")
+    assert _statuses(repo, "--select", "MLP3")[record] == "stale"
