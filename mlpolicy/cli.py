@@ -312,9 +312,11 @@ def main(argv: list[str] | None = None) -> None:
 def run(args: list[str]) -> int:
     """Run ``mlpolicy ARGS`` and return the exit code (0, 1, 2 or 3)."""
     try:
-        code = cli.main(
-            args, prog_name="mlpolicy", standalone_mode=False, default_map=_default_map()
-        )
+        # Only `check` reads [tool.mlpolicy]: a broken pyproject.toml must not stop
+        # `--version`, `--help` or `explain`, and they need not pay for reading it.
+        command = next((arg for arg in args if not arg.startswith("-")), None)
+        defaults = _default_map() if command == "check" else {}
+        code = cli.main(args, prog_name="mlpolicy", standalone_mode=False, default_map=defaults)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:

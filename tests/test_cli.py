@@ -181,3 +181,14 @@ def test_import_of_cli_stays_free_of_git_and_jsonschema() -> None:
     assert "git" not in imported
     assert "jsonschema" not in imported
     assert "click" in imported
+
+
+def test_broken_pyproject_only_affects_check(repo: Repo) -> None:
+    repo.write(
+        {"mlpolicy.yaml": "version: 1\nphase: ideation\n", "pyproject.toml": "[tool.mlpolicy\n"}
+    )
+    assert run_cli("--version", cwd=repo.root).code == 0
+    assert run_cli("explain", "MLP001", cwd=repo.root).code == 0
+    result = repo.check()
+    assert result.code == 2
+    assert "pyproject.toml" in result.stderr
