@@ -219,6 +219,29 @@ def init_command(path: Path, phase: str | None) -> int:
     return EXIT_OK
 
 
+@cli.command(name="advance")
+@click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
+@click.option("--to", "target", help="The phase to move to (default: the next one).")
+def advance_command(path: Path, target: str | None) -> int:
+    """Move the project at PATH to its next phase if that phase's requirements pass.
+
+    Only the `phase:` value of mlpolicy.yaml is rewritten; comments and formatting stay.
+    Exit status 1 (and the findings) when it refuses.
+    """
+    from mlpolicy import advance
+    from mlpolicy.report import text
+
+    outcome = advance.advance(path, target)
+    if outcome.moved:
+        click.echo(f"{outcome.manifest}: phase {outcome.current} -> {outcome.target}")
+        return EXIT_OK
+    click.echo(text.render(outcome.check, False), nl=False)
+    click.echo(
+        f"{outcome.manifest}: stays at {outcome.current}: the findings above block {outcome.target}"
+    )
+    return EXIT_FINDINGS
+
+
 @cli.command(name="attest")
 @click.argument(
     "pipelines",

@@ -116,8 +116,6 @@ def _untracked(git: GitScope, path: str, label: str, requirement: str | None) ->
             f"It is ignored (`git check-ignore -v {path}` says by what): stop ignoring it,"
             f" or `git add -f {path}`."
         )
-    if label == "experiments":
-        hint += " For a local tracking store, `mlpolicy export` writes its runs to commit."
     return Problem(
         f"{label} {path} exists but is not in the git index", Location(path), hint, requirement
     )
