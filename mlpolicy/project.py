@@ -281,6 +281,21 @@ class Project:
                     found.append(safe)
         return found
 
+    def files_under(self, directory: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
+        """Files below ``directory`` ending in ``suffixes`` (any case), sorted, escapes dropped.
+
+        ``os.walk`` does not follow directory symlinks; a file symlink leading outside the
+        repository goes through ``resolve``, so it is recorded for MLP008 and never read.
+        """
+        for folder, dirs, files in os.walk(directory):
+            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+            for name in sorted(files):
+                if name.lower().endswith(suffixes):
+                    declared = os.path.relpath(os.path.join(folder, name), self.root)
+                    safe = self.resolve(Path(declared).as_posix())
+                    if safe is not None and safe.is_file():
+                        yield safe
+
     def candidates(
         self, kind: str, defaults: Iterable[str]
     ) -> Iterator[tuple[Path, Location | None]]:

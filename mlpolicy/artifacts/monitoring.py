@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -36,7 +35,7 @@ DEFAULTS = (
     "monitoring.yaml",
     "monitoring.yml",
 )
-SUFFIXES = frozenset({".yaml", ".yml", ".json"})
+SUFFIXES = (".yaml", ".yml", ".json")
 HEALTH = frozenset({"latency", "errors", "traffic"})
 MODEL = frozenset({"drift", "quality"})
 
@@ -79,7 +78,7 @@ def _read(project: Project) -> Bundle:
     paths: dict[Path, bool] = {}  # path -> named by the manifest (so it must be monitoring)
     missing: list[tuple[str, Location]] = []
     for path, where in project.candidates(KIND, DEFAULTS):
-        found = [path] if path.is_file() else list(_directory(project, path))
+        found = [path] if path.is_file() else list(project.files_under(path, SUFFIXES))
         if not found and where is not None:
             missing.append((project.rel(path), where))
             project.record(Artifact(KIND, project.rel(path), "unknown", "missing"))
@@ -89,20 +88,6 @@ def _read(project: Project) -> Bundle:
     for file in files:
         project.record(Artifact(KIND, file.path, file.format, file.status))
     return bundle(files, missing)
-
-
-def _directory(project: Project, directory: Path) -> Iterator[Path]:
-    from mlpolicy.project import SKIP_DIRS
-
-    if not directory.is_dir():
-        return
-    for match in sorted(directory.rglob("*")):
-        relative = match.relative_to(directory).parts
-        if match.suffix.lower() in SUFFIXES and not SKIP_DIRS.intersection(relative):
-            # Through resolve, so a symlink leading out of the repository is never read.
-            safe = project.resolve(os.path.relpath(match, project.root))
-            if safe is not None and safe.is_file():
-                yield safe
 
 
 def _read_file(project: Project, path: Path, named: bool) -> MonitoringFile:

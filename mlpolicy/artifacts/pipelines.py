@@ -8,7 +8,6 @@ Public API:
   files the manifest names that are not recognised; ``Pipelines.absent``: declared paths
   that hold no definition.
 - ``parse(name, data)``: what one file is, from its name and bytes alone.
-- ``files_under(project, directory, suffixes)``: the safe files of a directory.
 
 Formats: ``dvc.yaml`` (DVC), Kubeflow Pipelines compiled IR YAML, and Python files of
 Airflow, Kedro, ZenML, Metaflow and KFP, recognised with ``ast`` and never imported.
@@ -16,14 +15,14 @@ Airflow, Kedro, ZenML, Metaflow and KFP, recognised with ``ast`` and never impor
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlpolicy import yamlio
-from mlpolicy.findings import Artifact, Location
+from mlpolicy.artifacts.discovery import UNKNOWN as UNKNOWN  # rules compare formats with it
+from mlpolicy.artifacts.discovery import Absent as Absent  # rules read Pipelines.absent
+from mlpolicy.artifacts.discovery import collect
 
 if TYPE_CHECKING:
     from mlpolicy.project import Project
@@ -32,7 +31,6 @@ KIND = "pipelines"
 DEFAULTS = ("dvc.yaml", "pipelines", "pipeline")
 SUFFIXES = (".py", ".yaml", ".yml")
 MAX_BYTES = yamlio.MAX_BYTES
-UNKNOWN = "unknown"
 NOT_RECOGNISED = (
     "not a recognised pipeline definition (expected dvc.yaml, a Kubeflow Pipelines IR YAML, "
     "or a Python file defining an Airflow, Kedro, ZenML, Metaflow or KFP pipeline)"
@@ -64,15 +62,6 @@ class Definition:
 
 
 @dataclass(frozen=True, slots=True)
-class Absent:
-    """A path the manifest names that yields no definition, and the manifest line naming it."""
-
-    rel: str
-    location: Location
-    reason: str  # "does not exist" | "holds no recognised pipeline definition"
-
-
-@dataclass(frozen=True, slots=True)
 class Pipelines:
     """What the project's pipeline search found."""
 
@@ -87,47 +76,9 @@ def read(project: Project) -> Pipelines:
 
 
 def _read(project: Project) -> Pipelines:
-    definitions: dict[Path, Definition] = {}
-    absent: list[Absent] = []
-    for path, where in project.candidates(KIND, DEFAULTS):
-        rel = project.rel(path)
-        if path.is_dir():
-            found = [_read_file(project, f, explicit=False) for f in files_under(project, path)]
-            kept = [d for d in found if d is not None]
-            definitions.update((d.path, d) for d in kept if d.path not in definitions)
-            if where is not None and not kept:
-                absent.append(Absent(rel, where, "holds no recognised pipeline definition"))
-        elif path.is_file():
-            definition = _read_file(project, path, explicit=where is not None)
-            if definition is not None and path not in definitions:
-                definitions[path] = definition
-        elif where is not None:
-            absent.append(Absent(rel, where, "does not exist"))
-    for definition in definitions.values():
-        project.record(Artifact(KIND, definition.rel, definition.format, definition.status))
-    for missing in absent:
-        project.record(Artifact(KIND, missing.rel, UNKNOWN, "missing"))
-    return Pipelines(tuple(definitions.values()), tuple(absent), project.declared(KIND) is not None)
-
-
-def files_under(
-    project: Project, directory: Path, suffixes: tuple[str, ...] = SUFFIXES
-) -> Iterator[Path]:
-    """Files below ``directory`` ending in ``suffixes``, sorted, each kept inside the repository.
-
-    ``os.walk`` does not follow directory symlinks; a file symlink leading outside the
-    repository is dropped (and reported by MLP008) by ``project.resolve``.
-    """
-    from mlpolicy.project import SKIP_DIRS
-
-    for folder, dirs, files in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
-        for name in sorted(files):
-            if name.endswith(suffixes):
-                declared = os.path.relpath(os.path.join(folder, name), project.root)
-                safe = project.resolve(Path(declared).as_posix())
-                if safe is not None and safe.is_file():
-                    yield safe
+    empty = "holds no recognised pipeline definition"
+    definitions, absent = collect(project, KIND, DEFAULTS, SUFFIXES, _read_file, empty)
+    return Pipelines(definitions, absent, project.declared(KIND) is not None)
 
 
 def _read_file(project: Project, path: Path, explicit: bool) -> Definition | None:

@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlpolicy import yamlio
-from mlpolicy.artifacts.evidence import MAX_BYTES, UNKNOWN, invalid, parse, position
+from mlpolicy.artifacts.discovery import Absent, collect
+from mlpolicy.artifacts.evidence import MAX_BYTES, invalid, parse, position
 from mlpolicy.artifacts.evidence import Evidence as Evidence  # rules import it from here
-from mlpolicy.artifacts.pipelines import Absent, files_under
 from mlpolicy.errors import DocumentError
-from mlpolicy.findings import Artifact, Location
+from mlpolicy.findings import Location
 from mlpolicy.yamlio import JsonPath
 
 if TYPE_CHECKING:
@@ -58,27 +58,8 @@ def read(project: Project) -> Validation:
 
 
 def _read(project: Project) -> Validation:
-    found: dict[Path, Evidence] = {}
-    absent: list[Absent] = []
-    for path, where in project.candidates(KIND, DEFAULTS):
-        rel = project.rel(path)
-        if path.is_dir():
-            inside = [_read_file(project, f, False) for f in files_under(project, path, SUFFIXES)]
-            kept = [e for e in inside if e is not None]
-            found.update((e.path, e) for e in kept if e.path not in found)
-            if where is not None and not kept:
-                absent.append(Absent(rel, where, "holds no validation evidence"))
-        elif path.is_file():
-            evidence = _read_file(project, path, explicit=where is not None)
-            if evidence is not None:
-                found.setdefault(path, evidence)
-        elif where is not None:
-            absent.append(Absent(rel, where, "does not exist"))
-    for evidence in found.values():
-        project.record(Artifact(KIND, evidence.rel, evidence.format, evidence.status))
-    for missing in absent:
-        project.record(Artifact(KIND, missing.rel, UNKNOWN, "missing"))
-    return Validation(tuple(found.values()), tuple(absent))
+    empty = "holds no validation evidence"
+    return Validation(*collect(project, KIND, DEFAULTS, SUFFIXES, _read_file, empty))
 
 
 def _read_file(project: Project, path: Path, explicit: bool) -> Evidence | None:
