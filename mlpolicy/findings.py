@@ -52,6 +52,12 @@ class Location:
     def sort_key(self) -> tuple[str, int, int]:
         return (self.path, self.line or 0, self.column or 0)
 
+    def __str__(self) -> str:
+        """``path:line:column``, as far as they are known (the form editors jump to)."""
+        if self.line is None:
+            return self.path
+        return f"{self.path}:{self.line}" + ("" if self.column is None else f":{self.column}")
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:

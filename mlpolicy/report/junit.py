@@ -96,13 +96,7 @@ def _fails(finding: Finding, fail_on: Severity | None) -> bool:
 
 
 def _line(finding: Finding) -> str:
-    where = "-"
-    if finding.location is not None:
-        where = finding.location.path
-        if finding.location.line is not None:
-            where += f":{finding.location.line}"
-            if finding.location.column is not None:
-                where += f":{finding.location.column}"
+    where = str(finding.location) if finding.location else "-"
     state = "waived" if finding.waived else finding.severity.value
     hint = f"\n  hint: {finding.hint}" if finding.hint and not finding.waived else ""
     return f"{where}: {finding.rule} {finding.name} ({state})  {finding.message}{hint}"

@@ -101,16 +101,10 @@ def _row(finding: Finding) -> str:
 
 
 def _where(finding: Finding) -> str:
-    location = finding.location
-    if location is None:
+    if finding.location is None:
         return "-"
-    parts = [location.path]
-    if location.line is not None:
-        parts.append(str(location.line))
-        if location.column is not None:
-            parts.append(str(location.column))
     # GitHub splits table cells on "|" even inside code spans, where "\|" shows as "|".
-    return _code(":".join(parts)).replace("|", "\\|")
+    return _code(str(finding.location)).replace("|", "\\|")
 
 
 def _cell(text: str) -> str:

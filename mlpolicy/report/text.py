@@ -54,14 +54,7 @@ def _finding(finding: Finding, paint: _Paint) -> list[str]:
 
 
 def _where(finding: Finding) -> str:
-    if finding.location is None:
-        return "-"
-    parts = [finding.location.path]
-    if finding.location.line is not None:
-        parts.append(str(finding.location.line))
-        if finding.location.column is not None:
-            parts.append(str(finding.location.column))
-    return ":".join(parts)
+    return str(finding.location) if finding.location else "-"
 
 
 def _summary(result: CheckResult, paint: _Paint) -> str:
