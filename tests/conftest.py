@@ -90,6 +90,22 @@ class Repo:
         return run_cli("check", *args, cwd=self.root, env=env)
 
 
+def run_record(commit: str, run_id: str = "gbm-1", **changes: object) -> str:
+    """One finished ``mlpolicy.runlog/v1`` run (a JSONL line, without its newline)."""
+    record: dict[str, object] = {
+        "schema": "mlpolicy.runlog/v1",
+        "run_id": run_id,
+        "experiment": "churn",
+        "started_at": "2026-11-26T15:30:00Z",
+        "status": "finished",
+        "git": {"commit": commit, "dirty": False},
+        "params": {"lr": 0.05},
+        "metrics": {"val_auc": 0.83},
+        **changes,
+    }
+    return json.dumps(record)
+
+
 def run_cli(*args: str, cwd: Path, env: Mapping[str, str] | None = None) -> Result:
     """Run ``python -m mlpolicy ARGS`` as a separate process, as a user would."""
     done = subprocess.run(

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import subprocess
 from pathlib import Path
 
-from conftest import GIT_ENV, Repo
+from conftest import GIT_ENV, Repo, run_record
 from ideation import complete, incomplete
 
 BAR = "quality_bar:\n  metric: val_auc\n  goal: maximize\n  threshold: {}\n"
@@ -23,18 +22,7 @@ def _manifest(phase: str, extra: str = "") -> str:
 
 
 def _run(commit: str, auc: float = 0.83) -> str:
-    return json.dumps(
-        {
-            "schema": "mlpolicy.runlog/v1",
-            "run_id": "gbm-1",
-            "experiment": "churn",
-            "started_at": "2026-11-26T15:30:00Z",
-            "status": "finished",
-            "git": {"commit": commit, "dirty": False},
-            "params": {"lr": 0.05},
-            "metrics": {"val_auc": auc},
-        }
-    )
+    return run_record(commit, metrics={"val_auc": auc})
 
 
 def _findings(result) -> dict[str, list[dict]]:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 from pathlib import Path
 
-from conftest import SAMPLES, Repo
+from conftest import SAMPLES, Repo, run_record
 from ideation import DESIGN_DOC
 
 JUNIT = (SAMPLES / "junit" / "pipeline-tests.xml").read_text(encoding="utf-8")
@@ -20,18 +19,7 @@ MANIFEST = (
 
 
 def _run(index: int, commit: str) -> str:
-    return json.dumps(
-        {
-            "schema": "mlpolicy.runlog/v1",
-            "run_id": f"run-{index}",
-            "experiment": "churn",
-            "started_at": "2026-11-26T15:30:00Z",
-            "status": "finished",
-            "git": {"commit": commit, "dirty": False},
-            "params": {"lr": 0.05},
-            "metrics": {"val_auc": 0.83},
-        }
-    )
+    return run_record(commit, f"run-{index}")
 
 
 def _project(repo: Repo, artifacts: int) -> str:

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 
 import pytest
-from conftest import Repo, run_cli
+from conftest import Repo, run_cli, run_record
 
 FAKE_SHA = "9f2b7c1e0a4d6b8f3c5e7a9d1b3f5c7e9a1d3b5f"
 BAR = "quality_bar:\n  metric: val_auc\n  goal: {goal}\n  threshold: {threshold}\n"
 
 
 def _run(run_id: str, commit: str = FAKE_SHA, **changes: object) -> str:
-    record: dict[str, object] = {
-        "schema": "mlpolicy.runlog/v1",
-        "run_id": run_id,
-        "experiment": "churn",
-        "started_at": "2026-11-26T15:30:00Z",
-        "status": "finished",
-        "git": {"commit": commit, "dirty": False},
-        "params": {"lr": 0.05},
-        "metrics": {"val_auc": 0.83},
-    }
-    record.update(changes)
-    return json.dumps(record)
+    return run_record(commit, run_id, **changes)
 
 
 def _manifest(phase: str, extra: str = "") -> str:

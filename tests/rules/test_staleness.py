@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 from pathlib import Path
 
-from conftest import GIT_ENV, SAMPLES, Repo
+from conftest import GIT_ENV, SAMPLES, Repo, run_record
 
 JUNIT = (SAMPLES / "junit" / "pipeline-tests.xml").read_text(encoding="utf-8")
 DVC = "stages:\n  train:\n    cmd: python src/train.py\n    deps: [src/train.py]\n"
@@ -18,18 +17,7 @@ def _manifest(phase: str, code_paths: str = "[src/]") -> str:
 
 
 def _run(run_id: str, commit: str) -> str:
-    return json.dumps(
-        {
-            "schema": "mlpolicy.runlog/v1",
-            "run_id": run_id,
-            "experiment": "churn",
-            "started_at": "2026-11-26T15:30:00Z",
-            "status": "finished",
-            "git": {"commit": commit, "dirty": False},
-            "params": {"lr": 0.05},
-            "metrics": {"val_auc": 0.83},
-        }
-    )
+    return run_record(commit, run_id)
 
 
 def _findings(repo: Repo, rules: str, *args: str) -> list[dict]:
