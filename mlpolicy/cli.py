@@ -17,9 +17,10 @@ import click
 
 from mlpolicy import __version__
 from mlpolicy.errors import MlpolicyError, UsageError
+from mlpolicy.report import FORMATS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-FORMAT_NAMES = ("text", "json", "sarif", "github", "markdown", "junit")
+FORMAT_NAMES = tuple(FORMATS)
 PYPROJECT_KEYS = (
     "format",
     "fail_on",
