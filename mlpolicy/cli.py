@@ -17,9 +17,10 @@ import click
 
 from mlpolicy import __version__
 from mlpolicy.errors import MlpolicyError, UsageError
+from mlpolicy.report import FORMATS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-FORMAT_NAMES = ("text", "json", "sarif", "github", "markdown", "junit")
+FORMAT_NAMES = tuple(FORMATS)
 PYPROJECT_KEYS = (
     "format",
     "fail_on",
@@ -116,7 +117,16 @@ def cli(verbose: bool) -> None:
 )
 @click.option("--github-base-ref", envvar="GITHUB_BASE_REF", hidden=True)
 @click.option(
-    "--color/--no-color", default=None, help="Colour the text report (default: on a terminal)."
+    "--color/--no-color",
+    default=None,
+    help="Colour the text report (default: on a terminal, or when FORCE_COLOR is set;"
+    " never when NO_COLOR is set).",
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print only the findings (text format): no summary, and nothing on a clean pass.",
 )
 @click.option(
     "--today",
@@ -140,6 +150,7 @@ def check(
     changed_only: bool,
     github_base_ref: str | None,
     color: bool | None,
+    quiet: bool,
     today: dt.datetime | None,
 ) -> int:
     """Check the projects under PATHS (default: the current directory).
@@ -165,6 +176,7 @@ def check(
         github_base_ref=github_base_ref or None,
         color=_color(color, output),
         today=today.date() if today else None,
+        quiet=quiet,
     )
 
 
@@ -300,10 +312,18 @@ def hooks_install(force: bool) -> int:
 
 
 def _color(flag: bool | None, output: Path | None) -> bool:
+    """Colour or not: the flag, then NO_COLOR, then FORCE_COLOR, then "is it a terminal".
+
+    As no-color.org and force-color.org say, only a non-empty value counts; NO_COLOR wins
+    over FORCE_COLOR (as in CPython's own REPL and tracebacks), and --color/--no-color over
+    both (as ruff's --color does).
+    """
     if flag is not None:
         return flag
     if os.environ.get("NO_COLOR") or output is not None:
         return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
     return sys.stdout.isatty()
 
 

@@ -34,6 +34,7 @@ def check(
     base: str | None = None,
     changed_only: bool = False,
     github_base_ref: str | None = None,
+    quiet: bool = False,
 ) -> int:
     """``mlpolicy check``: run the engine, write the reports, return 0 or 1."""
     if base and not use_git:
@@ -59,8 +60,20 @@ def check(
     )
     result = engine.check(paths, settings, forced)
     for name, target in targets:
+        if quiet and name == "text" and target is None:
+            _echo_quiet(result, color)
+            continue
         _write(result, name, target, color and target is None)
     return 0 if result.passed else 1
+
+
+def _echo_quiet(result: CheckResult, color: bool) -> None:
+    """``--quiet`` changes only the text printed to a terminal or log, never a report file."""
+    import click
+
+    from mlpolicy.report import text
+
+    click.echo(text.render_quiet(result, color), nl=False, color=color)
 
 
 def _report_target(spec: str) -> tuple[str, Path]:

@@ -123,6 +123,7 @@ def check_project(project: Project) -> ProjectResult:
         policy_sha256=project.policy.sha256,
         artifacts=_judged_artifacts(project, findings),
         findings=tuple(sorted(findings, key=Finding.sort_key)),
+        rules=tuple(sorted(r.id for r in rules if _applies(project, r))),
     )
 
 
@@ -162,6 +163,14 @@ def _run(project: Project, rule: Rule) -> Iterable[Problem]:
     if rule.requirement not in project.policy.requirements(project.phase):
         return ()
     return rule.check(project)
+
+
+def _applies(project: Project, rule: Rule) -> bool:
+    """True when ``rule`` can report on ``project``: the policy asks for it at its phase."""
+    if rule.requirement is not None and (not project.loaded or project.phase is None):
+        return False
+    phase = project.phase if project.loaded else None
+    return project.policy.severity(rule.id, rule.requirement, phase, rule.default) is not None
 
 
 def _judge(project: Project, rule: Rule, problems: Iterable[Problem]) -> list[Finding]:

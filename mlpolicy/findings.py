@@ -112,6 +112,9 @@ class ProjectResult:
     policy_sha256: str | None
     artifacts: tuple[Artifact, ...]
     findings: tuple[Finding, ...]
+    # Ids of the rules that applied at the project's phase (selected, and guarding no
+    # requirement or one in force), whether or not they found anything: JUnit's testcases.
+    rules: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import ideation
+import pytest
 from conftest import GIT_ENV, Repo
 from jsonschema import Draft202012Validator
 from report.test_github import parse
@@ -267,3 +268,90 @@ def test_installs_into_its_own_virtual_environment(tmp_path: Path) -> None:
     venv_python = tmp_path / "runner-temp" / "mlpolicy-venv" / "bin" / "python"
     assert venv_python.exists()
     assert run.outputs["passed"] == "false" and run.outputs["errors"] == "2"
+
+
+FORGED = '{"version": "2.1.0", "runs": [{"results": []}]}\n'
+
+
+def test_a_committed_sarif_is_removed_even_when_mlpolicy_cannot_run(tmp_path: Path) -> None:
+    workspace = _pull_request(tmp_path, {**BAD_HEAD, "mlpolicy.sarif": FORGED})
+    run = _run_action(tmp_path, workspace, use_system_python="true", path="no/such/dir")
+    assert run.code == 2 and run.outputs["sarif-file"] == ""
+    assert not (workspace / "mlpolicy.sarif").exists()
+
+
+def test_a_stale_sarif_is_replaced_by_this_runs(tmp_path: Path) -> None:
+    workspace = _pull_request(tmp_path, {**BAD_HEAD, "mlpolicy.sarif": FORGED})
+    run = _run_action(tmp_path, workspace, use_system_python="true")
+    assert run.code == 1 and run.outputs["sarif-file"] == "mlpolicy.sarif"
+    sarif = json.loads((workspace / "mlpolicy.sarif").read_text())
+    Draft202012Validator(SARIF_SCHEMA).validate(sarif)
+    assert {r["ruleId"] for r in sarif["runs"][0]["results"]} == {"MLP102", "MLP003"}
+
+
+def test_a_committed_symlink_at_the_sarif_path_is_replaced_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside" / "precious.sh"
+    outside.parent.mkdir()
+    outside.write_text("#!/bin/sh\necho precious\n")
+    outside.chmod(0o755)
+    workspace = _pull_request(tmp_path, BAD_HEAD)
+    # What checking out a change that commits mlpolicy.sarif -> /outside/precious.sh leaves.
+    os.symlink(outside, workspace / "mlpolicy.sarif")
+    run = _run_action(tmp_path, workspace, use_system_python="true")
+    assert run.code == 1, run.log
+    assert outside.read_text() == "#!/bin/sh\necho precious\n"
+    assert os.access(outside, os.X_OK)
+    written = workspace / "mlpolicy.sarif"
+    assert not written.is_symlink() and json.loads(written.read_text())["version"] == "2.1.0"
+    assert run.outputs["sarif-file"] == "mlpolicy.sarif"
+
+
+def test_a_symlinked_folder_on_the_sarif_path_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    workspace = _pull_request(tmp_path, BAD_HEAD)
+    os.symlink(outside, workspace / "reports")
+    run = _run_action(tmp_path, workspace, use_system_python="true", sarif_file="reports/x.sarif")
+    assert run.code == 2
+    assert list(outside.iterdir()) == []
+    assert "outside the workspace" in run.log
+    assert run.outputs["sarif-file"] == "" and run.outputs["passed"] == "false"
+
+
+@pytest.mark.parametrize(
+    ("inputs", "rules"),
+    [
+        ({"select": "MLP003"}, {"MLP003"}),
+        ({"ignore": "MLP0"}, {"MLP102"}),
+        ({"select": "MLP1,MLP2", "phase": "experimentation"}, {"MLP102", "MLP105", "MLP201"}),
+    ],
+)
+def test_rule_and_phase_inputs_reach_mlpolicy(
+    tmp_path: Path, inputs: dict[str, str], rules: set[str]
+) -> None:
+    workspace = _pull_request(tmp_path, BAD_HEAD)
+    run = _run_action(tmp_path, workspace, use_system_python="true", **inputs)
+    assert run.code == 1, run.log
+    (report,) = [json.loads(path.read_text()) for path in run.reports]
+    found = {f["rule"] for p in report["projects"] for f in p["findings"]}
+    assert found == rules
+
+
+def test_changed_only_and_policy_inputs_reach_mlpolicy(tmp_path: Path) -> None:
+    policy = (ROOT / "mlpolicy" / "data" / "default-policy.yaml").read_text(encoding="utf-8")
+    head = {**ideation.incomplete("svc/"), "org-policy.yaml": policy}
+    workspace = _pull_request(tmp_path, head)
+    run = _run_action(
+        tmp_path, workspace, use_system_python="true", changed_only="true", policy="org-policy.yaml"
+    )
+    assert run.code == 1, run.log
+    (report,) = [json.loads(path.read_text()) for path in run.reports]
+    assert [p["root"] for p in report["projects"]] == ["svc"]  # web is untouched
+    assert report["projects"][0]["policy"]["source"].endswith("org-policy.yaml")
+
+
+def test_a_bad_changed_only_value_is_refused(tmp_path: Path) -> None:
+    workspace = _pull_request(tmp_path, BAD_HEAD)
+    run = _run_action(tmp_path, workspace, use_system_python="true", changed_only="yes")
+    assert run.code == 2 and "changed-only must be true or false" in run.log
+    assert run.outputs["passed"] == "false"

@@ -17,6 +17,7 @@ FORMATS: dict[str, str] = {
     "github": "github",
     "markdown": "markdown",
     "junit": "junit",
+    "gitlab": "gitlab",
 }
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
 from mlpolicy import __version__
 from mlpolicy.findings import CheckResult, Finding, Location
+from mlpolicy.report.anchors import fingerprinted, start_line
 from mlpolicy.report.links import HOME_URL, rule_url
 from mlpolicy.rules import ALL_RULES
 from mlpolicy.rules.base import Rule
@@ -72,32 +70,7 @@ def _what_it_does(rule: Rule) -> str:
 
 
 def _results(result: CheckResult) -> list[dict[str, Any]]:
-    seen: Counter[str] = Counter()
-    results = []
-    for finding, anchor in _anchored(result):
-        key = _fingerprint(finding, anchor.path)
-        seen[key] += 1
-        # Identical findings in one file (say, two "TODO" lines) need distinct fingerprints.
-        fingerprint = key if seen[key] == 1 else f"{key}:{seen[key]}"
-        results.append(_result(finding, anchor, fingerprint))
-    return results
-
-
-def _anchored(result: CheckResult) -> Iterator[tuple[Finding, Location]]:
-    """Each finding with the location it is shown at.
-
-    GitHub rejects a whole SARIF upload when one result has no location, so a finding
-    without a file is anchored at its project's manifest (or the first manifest).
-    """
-    first = result.projects[0].manifest if result.projects else "."
-    for finding in result.findings:
-        location = finding.location
-        yield finding, location if location and location.path else Location(first)
-    for project in result.projects:
-        for finding in project.findings:
-            location = finding.location
-            usable = location and location.path not in ("", ".")
-            yield finding, location if location and usable else Location(project.manifest)
+    return [_result(f, anchor, key) for f, anchor, key in fingerprinted(result)]
 
 
 def _result(finding: Finding, anchor: Location, fingerprint: str) -> dict[str, Any]:
@@ -123,15 +96,11 @@ def _physical(location: Location) -> dict[str, Any]:
     physical: dict[str, Any] = {
         "artifactLocation": {"uri": quote(location.path, safe="/"), "uriBaseId": "%SRCROOT%"}
     }
-    if location.line is not None and location.line >= 1:
-        region = {"startLine": location.line}
-        if location.column is not None and location.column >= 1:
-            region["startColumn"] = location.column
-        physical["region"] = region
+    # Without a line the finding is about the whole file: GitHub and the SARIF validator
+    # both want a region, and line 1 is where a viewer should open the file.
+    region = {"startLine": start_line(location)}
+    column = location.column if location.line is not None and location.line >= 1 else None
+    if column is not None and column >= 1:
+        region["startColumn"] = column
+    physical["region"] = region
     return physical
-
-
-def _fingerprint(finding: Finding, path: str) -> str:
-    """Stable across edits that only move the finding: rule, path and message, not line."""
-    material = "\0".join((finding.rule, path, finding.message))
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]

@@ -61,3 +61,10 @@ def _summary(result: CheckResult, paint: _Paint) -> str:
     projects = plural(len(result.projects), "project")
     verdict = paint("Passed", "green") if result.passed else paint("Failed", "red")
     return f"{verdict}: {counts(result)} in {projects}."
+
+
+def render_quiet(result: CheckResult, color: bool = False) -> str:
+    """``--quiet``: only the open findings, each with its hint; nothing when there is none."""
+    paint = _Paint(color)
+    open_findings = (f for f in result.all_findings() if not f.waived)
+    return "".join(f"{line}\n" for finding in open_findings for line in _finding(finding, paint))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -71,15 +74,16 @@ def test_uris_are_repo_relative_and_percent_encoded() -> None:
     assert "svc/churn/docs/design%20doc%20%C3%BC.md" in uris
 
 
-def test_regions_are_one_based_and_absent_when_unknown() -> None:
+def test_regions_are_one_based_and_line_one_when_unknown() -> None:
     for result in _results(results.sample()):
-        region = result["locations"][0]["physicalLocation"].get("region", {})
-        assert region.get("startLine", 1) >= 1 and region.get("startColumn", 1) >= 1
+        region = result["locations"][0]["physicalLocation"]["region"]
+        assert region["startLine"] >= 1 and region.get("startColumn", 1) >= 1
     located = [r for r in _results(results.sample()) if r["message"]["text"] == "TODO left in"]
     assert [r["locations"][0]["physicalLocation"]["region"] for r in located] == [
         {"startLine": 9},
         {"startLine": 12, "startColumn": 5},
     ]
+    # A finding about a whole file (no line, or a 0 that means "unknown") opens it at line 1.
     zero = CheckResult(
         projects=(
             results.project(
@@ -87,7 +91,11 @@ def test_regions_are_one_based_and_absent_when_unknown() -> None:
             ),
         )
     )
-    assert "region" not in _results(zero)[0]["locations"][0]["physicalLocation"]
+    assert _results(zero)[0]["locations"][0]["physicalLocation"]["region"] == {"startLine": 1}
+    by_message = {r["message"]["text"]: r for r in _results(results.sample())}
+    for unlocated in ("no model card", results.AWKWARD, "base main is unknown"):
+        region = by_message[unlocated]["locations"][0]["physicalLocation"]["region"]
+        assert region == {"startLine": 1}
 
 
 def test_levels_and_suppressions() -> None:
@@ -134,3 +142,45 @@ def test_a_real_check_gives_valid_byte_identical_sarif(repo: Repo) -> None:
 def _uri(result: dict[str, Any]) -> str:
     uri: str = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     return uri
+
+
+MULTITOOL = "@microsoft/sarif-multitool@5.7.0"
+
+
+@pytest.fixture(scope="module")
+def multitool(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """Microsoft's SARIF multitool (a self-contained .NET program that npm distributes)."""
+    npm = shutil.which("npm")
+    assert npm, f"the SARIF tests need npm (Node.js) to fetch {MULTITOOL}"
+    prefix = tmp_path_factory.mktemp("sarif-multitool")
+    subprocess.run(
+        [npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--prefer-offline",
+         "--no-save", MULTITOOL],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    launcher = prefix / "node_modules" / "@microsoft" / "sarif-multitool" / "bin.js"
+    return [shutil.which("node") or "node", str(launcher)]
+
+
+@pytest.mark.slow
+def test_the_sarif_multitool_validates_without_a_warning(
+    multitool: list[str], repo: Repo, tmp_path: Path
+) -> None:
+    repo.write({**ideation.incomplete("svc/churn/"), "other/mlpolicy.yaml": "version: 1\n"})
+    repo.commit()
+    checked = tmp_path / "check.sarif"
+    checked.write_text(repo.check("--format", "sarif").stdout, encoding="utf-8")
+    sample = tmp_path / "sample.sarif"
+    sample.write_text(sarif.render(results.sample()), encoding="utf-8")
+    for log in (checked, sample):
+        verdict = tmp_path / f"{log.stem}.validation.sarif"
+        done = subprocess.run(
+            [*multitool, "validate", str(log), "--output", str(verdict)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT": "1"},
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        found = json.loads(verdict.read_text(encoding="utf-8-sig"))["runs"][0]["results"]
+        assert found == [], [r["message"] for r in found]
+        assert "SARIF2017" not in done.stdout  # "The 'region' property is absent"
