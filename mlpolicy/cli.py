@@ -216,6 +216,9 @@ def init_command(path: Path, phase: str | None) -> int:
         click.echo(f"wrote {written}")
     for skipped in outcome.skipped:
         click.echo(f"skipped {skipped} (it exists)")
+    click.echo("\nNext steps:")
+    for number, step in enumerate(outcome.steps, 1):
+        click.echo(f"  {number}. {step}")
     return EXIT_OK
 
 
@@ -232,12 +235,17 @@ def advance_command(path: Path, target: str | None) -> int:
     from mlpolicy.report import text
 
     outcome = advance.advance(path, target)
+    click.echo(
+        f"{outcome.manifest}: at {outcome.current}; checking the requirements of"
+        f" {outcome.target} (everything up to and including it)"
+    )
     if outcome.moved:
         click.echo(f"{outcome.manifest}: phase {outcome.current} -> {outcome.target}")
         return EXIT_OK
-    click.echo(text.render(outcome.check, False), nl=False)
+    click.echo(text.render(outcome.as_checked(), False), nl=False)
     click.echo(
-        f"{outcome.manifest}: stays at {outcome.current}: the findings above block {outcome.target}"
+        f"{outcome.manifest}: stays at {outcome.current}: {outcome.target} requires what the"
+        f" findings above say is missing (`mlpolicy status` lists it by phase)"
     )
     return EXIT_FINDINGS
 
