@@ -22,7 +22,7 @@ def _where(repo: Repo) -> dict[str, tuple[str, int | None]]:
 def test_undeclared_missing_artifacts_point_at_the_phase_line(repo: Repo) -> None:
     repo.write({"mlpolicy.yaml": MANIFEST})
     repo.commit()
-    assert _where(repo) == {rule: ("mlpolicy.yaml", 5) for rule in MISSING}
+    assert _where(repo) == dict.fromkeys(MISSING, ("mlpolicy.yaml", 5))
 
 
 def test_declared_missing_artifacts_point_at_their_key(repo: Repo) -> None:
