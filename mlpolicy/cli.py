@@ -291,6 +291,35 @@ def attest_command(pipelines: tuple[Path, ...], junit_path: Path, output: Path |
     return EXIT_OK if outcome.passed else EXIT_FINDINGS
 
 
+@cli.command(name="status")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--no-git", is_flag=True, help="Skip git-based rules.")
+@click.option(
+    "--color/--no-color", default=None, help="Colour the text output (default: on a terminal)."
+)
+def status_command(paths: tuple[Path, ...], format_: str, no_git: bool, color: bool | None) -> int:
+    """Show where each project under PATHS stands and what is missing to advance.
+
+    Every phase up to and including the next one is listed with its requirements, ticked
+    or crossed, then exactly what blocks the next phase. It informs and never gates: the
+    exit status is 0 whatever the readiness (`mlpolicy check` is the gate).
+    """
+    from mlpolicy import status
+
+    readiness = status.readiness.assess(paths or (Path(),), use_git=not no_git)
+    text = status.renderer(format_)(readiness, _color(color, None) and format_ == "text")
+    click.echo(text, nl=False, color=_color(color, None))
+    return EXIT_OK
+
+
 @cli.group()
 def hooks() -> None:
     """Plain git hooks, for teams that do not use the pre-commit framework."""
