@@ -28,7 +28,10 @@ class _Paint:
 def render(status: Status, color: bool = False) -> str:
     """The readiness of every project, for a terminal."""
     paint = _Paint(color)
-    lines = [_finding(f) for f in status.findings]
+    lines = []
+    for finding in status.findings:
+        lines.append(_finding(finding))
+        lines += [f"  hint: {_plain(finding.hint)}"] if finding.hint else []
     for project in status.projects:
         lines += [*_project(project, paint), ""]
     lines += [f"note: {_plain(note)}" for note in status.notes]
