@@ -131,3 +131,18 @@ def test_user_mistakes_raise_usage_error(repo: Repo, settings: dict) -> None:
     paths = settings.pop("paths", repo.root)
     with pytest.raises(mlpolicy.UsageError):
         mlpolicy.check(paths, **settings)
+
+
+def test_the_readme_example_runs(repo: Repo) -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Python API", 1)[1]
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
+    repo.write(complete("services/churn/")).commit()
+    done = subprocess.run(
+        [sys.executable, "-c", example], cwd=repo.root, capture_output=True, text=True
+    )
+    # At the pipeline phase the ideation project lacks approval, logs, bar and pipeline.
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.startswith("services/churn ideation\n")  # the declared phase
+    assert "services/churn/mlpolicy.yaml:2:1: MLP201 " in done.stdout
+    assert "MLP208" not in done.stdout
