@@ -191,3 +191,21 @@ def test_output_is_byte_identical_across_runs(repo: Repo) -> None:
     _experimentation_project(repo, "dvc.yaml")
     runs = [run_cli("status", "--format", f, cwd=repo.root).stdout for f in ("json", "json")]
     assert runs[0] == runs[1]
+
+
+def test_a_monorepo_with_projects_at_different_phases(repo: Repo) -> None:
+    repo.write(complete("a/"))
+    repo.write({**complete("b/"), "b/mlpolicy.yaml": "version: 1\nphase: production\n"})
+    repo.write({**complete("c/"), "c/mlpolicy.yaml": "version: 1\nphase: ideation\n"})
+    repo.write({"d/mlpolicy.yaml": "version: 1\nphase: [x]\n"}).commit()
+    projects = {p["root"]: p for p in _status(repo)["projects"]}
+    assert {root: (p["phase"], p["target"]) for root, p in projects.items()} == {
+        "a": ("ideation", "experimentation"),
+        "b": ("production", "production"),
+        "c": ("ideation", "experimentation"),
+        "d": (None, None),
+    }
+    assert "monitoring" in _rows(projects["b"]) and "monitoring" not in _rows(projects["a"])
+    assert [f["rule"] for f in projects["d"]["general"]] == ["MLP003"]
+    only_b = _status(repo, "b")["projects"]
+    assert [p["root"] for p in only_b] == ["b"]

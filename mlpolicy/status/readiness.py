@@ -85,44 +85,75 @@ class Status:
 
 
 def assess(paths: Sequence[Path], use_git: bool = True) -> Status:
-    """The readiness of every project under ``paths``."""
-    projects: list[ProjectStatus] = []
+    """The readiness of every project under ``paths``.
+
+    Projects of one repository that are checked at the same phase share one engine run,
+    so git is asked once per (repository, phase), not once per project.
+    """
+    plans: list[_Plan] = []
     findings: list[Finding] = []
     notes: list[str] = []
     for path in paths:
-        repository = Repository.containing(path, use_git)
-        try:
-            manifests = discover.manifests([path], repository.git)
-            for manifest in manifests:
-                status, run_notes = _project(repository, manifest, use_git)
-                projects.append(status)
-                notes += run_notes
-        finally:
-            repository.close()
-        if not manifests:
+        found = _plans(path, use_git)
+        if not found:
             empty = engine.check([path], Settings(use_git=use_git))
             findings += empty.findings
             notes += empty.notes
+        plans += found
+    groups: dict[tuple[Path, str | None], list[_Plan]] = {}
+    for plan in plans:
+        groups.setdefault((plan.repository, plan.target), []).append(plan)
+    projects: list[ProjectStatus] = []
+    for (_, target), group in groups.items():
+        result = engine.check([p.manifest for p in group], Settings(phase=target, use_git=use_git))
+        checked = {r.manifest: r for r in result.projects}
+        projects += [plan.judge(checked[plan.rel]) for plan in group]
+        notes += result.notes
     return Status(
-        projects=tuple(sorted(projects, key=lambda p: p.root)),
+        projects=tuple(sorted(projects, key=lambda p: (p.root, p.manifest))),
         findings=tuple(findings),
         notes=tuple(dict.fromkeys(notes)),
     )
 
 
-def _project(
-    repository: Repository, manifest: Path, use_git: bool
-) -> tuple[ProjectStatus, tuple[str, ...]]:
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A project before its check: where it is, its policy and phase, the phase to check at."""
+
+    repository: Path
+    manifest: Path
+    rel: str
+    policy: Policy | None  # None when the manifest or policy cannot be used
+    phase: str | None
+    following: str | None
+
+    @property
+    def target(self) -> str | None:
+        return self.following or self.phase
+
+    def judge(self, checked: ProjectResult) -> ProjectStatus:
+        if self.policy is None or self.phase is None:
+            return _unloaded(checked)
+        return _judged(self.policy, self.phase, self.following, checked)
+
+
+def _plans(path: Path, use_git: bool) -> list[_Plan]:
+    repository = Repository.containing(path, use_git)
+    try:
+        manifests = discover.manifests([path], repository.git)
+        return [_plan(repository, manifest, use_git) for manifest in manifests]
+    finally:
+        repository.close()
+
+
+def _plan(repository: Repository, manifest: Path, use_git: bool) -> _Plan:
     project = Project(repository, manifest, Settings(use_git=use_git))
-    if project.manifest is None or not project.loaded or project.phase is None:
-        result = engine.check([manifest], Settings(use_git=use_git))
-        [checked] = result.projects
-        return _unloaded(checked), result.notes
+    where = (repository.root, manifest, project.manifest_rel)
+    if not project.loaded or project.phase is None:
+        return _Plan(*where, None, None, None)
     ids, phase = project.policy.phase_ids, project.phase
     following = ids[ids.index(phase) + 1] if ids.index(phase) + 1 < len(ids) else None
-    result = engine.check([manifest], Settings(phase=following or phase, use_git=use_git))
-    [checked] = result.projects
-    return _judged(project.policy, phase, following, checked), result.notes
+    return _Plan(*where, project.policy, phase, following)
 
 
 def _unloaded(checked: ProjectResult) -> ProjectStatus:
