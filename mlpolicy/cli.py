@@ -301,11 +301,24 @@ def attest_command(pipelines: tuple[Path, ...], junit_path: Path, output: Path |
     show_default=True,
     help="Output format.",
 )
-@click.option("--no-git", is_flag=True, help="Skip git-based rules.")
+@click.option(
+    "--policy",
+    "policy_path",
+    type=click.Path(path_type=Path),
+    envvar="MLPOLICY_POLICY",
+    help="Use this policy file instead of the manifests' and the built-in one.",
+)
+@click.option("--no-git", is_flag=True, envvar="MLPOLICY_NO_GIT", help="Skip git-based rules.")
 @click.option(
     "--color/--no-color", default=None, help="Colour the text output (default: on a terminal)."
 )
-def status_command(paths: tuple[Path, ...], format_: str, no_git: bool, color: bool | None) -> int:
+def status_command(
+    paths: tuple[Path, ...],
+    format_: str,
+    policy_path: Path | None,
+    no_git: bool,
+    color: bool | None,
+) -> int:
     """Show where each project under PATHS stands and what is missing to advance.
 
     Every phase up to and including the next one is listed with its requirements, ticked
@@ -313,8 +326,10 @@ def status_command(paths: tuple[Path, ...], format_: str, no_git: bool, color: b
     exit status is 0 whatever the readiness (`mlpolicy check` is the gate).
     """
     from mlpolicy import status
+    from mlpolicy.commands import load_forced_policy
 
-    readiness = status.readiness.assess(paths or (Path(),), use_git=not no_git)
+    forced = load_forced_policy(policy_path) if policy_path else None
+    readiness = status.readiness.assess(paths or (Path(),), not no_git, forced)
     text = status.renderer(format_)(readiness, _color(color, None) and format_ == "text")
     click.echo(text, nl=False, color=_color(color, None))
     return EXIT_OK

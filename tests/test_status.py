@@ -209,3 +209,16 @@ def test_a_monorepo_with_projects_at_different_phases(repo: Repo) -> None:
     assert [f["rule"] for f in projects["d"]["general"]] == ["MLP003"]
     only_b = _status(repo, "b")["projects"]
     assert [p["root"] for p in only_b] == ["b"]
+
+
+def test_a_policy_given_on_the_command_line(repo: Repo, tmp_path: Path) -> None:
+    policy = tmp_path / "org.yaml"
+    policy.write_text(
+        "version: 1\nphases:\n  - id: ideation\n    requires: {design_doc: error}\n"
+        "  - id: review\n    requires: {design_doc_approved: error}\n"
+    )
+    repo.write(complete()).commit()
+    [project] = _status(repo, "--policy", str(policy))["projects"]
+    assert [p["id"] for p in project["phases"]] == ["ideation", "review"]
+    assert [f["rule"] for f in project["blocking"]] == ["MLP105"]
+    assert run_cli("status", "--policy", "missing.yaml", cwd=repo.root).code == 2

@@ -84,8 +84,10 @@ class Status:
     notes: tuple[str, ...]
 
 
-def assess(paths: Sequence[Path], use_git: bool = True) -> Status:
-    """The readiness of every project under ``paths``.
+def assess(
+    paths: Sequence[Path], use_git: bool = True, forced_policy: Policy | None = None
+) -> Status:
+    """The readiness of every project under ``paths`` (``forced_policy``: ``--policy``).
 
     Projects of one repository that are checked at the same phase share one engine run,
     so git is asked once per (repository, phase), not once per project.
@@ -94,9 +96,9 @@ def assess(paths: Sequence[Path], use_git: bool = True) -> Status:
     findings: list[Finding] = []
     notes: list[str] = []
     for path in paths:
-        found = _plans(path, use_git)
+        found = _plans(path, use_git, forced_policy)
         if not found:
-            empty = engine.check([path], Settings(use_git=use_git))
+            empty = engine.check([path], Settings(use_git=use_git), forced_policy)
             findings += empty.findings
             notes += empty.notes
         plans += found
@@ -105,7 +107,8 @@ def assess(paths: Sequence[Path], use_git: bool = True) -> Status:
         groups.setdefault((plan.repository, plan.target), []).append(plan)
     projects: list[ProjectStatus] = []
     for (_, target), group in groups.items():
-        result = engine.check([p.manifest for p in group], Settings(phase=target, use_git=use_git))
+        settings = Settings(phase=target, use_git=use_git)
+        result = engine.check([p.manifest for p in group], settings, forced_policy)
         checked = {r.manifest: r for r in result.projects}
         projects += [plan.judge(checked[plan.rel]) for plan in group]
         notes += result.notes
@@ -137,17 +140,19 @@ class _Plan:
         return _judged(self.policy, self.phase, self.following, checked)
 
 
-def _plans(path: Path, use_git: bool) -> list[_Plan]:
+def _plans(path: Path, use_git: bool, forced_policy: Policy | None) -> list[_Plan]:
     repository = Repository.containing(path, use_git)
     try:
         manifests = discover.manifests([path], repository.git)
-        return [_plan(repository, manifest, use_git) for manifest in manifests]
+        return [_plan(repository, m, use_git, forced_policy) for m in manifests]
     finally:
         repository.close()
 
 
-def _plan(repository: Repository, manifest: Path, use_git: bool) -> _Plan:
-    project = Project(repository, manifest, Settings(use_git=use_git))
+def _plan(
+    repository: Repository, manifest: Path, use_git: bool, forced_policy: Policy | None
+) -> _Plan:
+    project = Project(repository, manifest, Settings(use_git=use_git), forced_policy)
     where = (repository.root, manifest, project.manifest_rel)
     if not project.loaded or project.phase is None:
         return _Plan(*where, None, None, None)
