@@ -140,10 +140,12 @@ def test_following_the_printed_steps_reaches_a_passing_check(tmp_path: Path) -> 
     manifest = (project / "mlpolicy.yaml").read_bytes()
     steps = _steps(init.stdout)
     assert any("mlpolicy log --experiment NAME --param K=V --metric K=V" in s for s in steps)
-    # Before anything is done, every finding says how to fix it.
-    early = run_cli("check", "--format", "json", cwd=project).json()
-    assert all(f["hint"] for p in early["projects"] for f in p["findings"])
-    codes = [code for step in steps for code in _follow(step, project)]
+    codes = []
+    for step in steps:
+        # At every point on the way, each finding says how to fix it.
+        now = run_cli("check", "--format", "json", cwd=project).json()
+        assert all(f["hint"] for p in now["projects"] for f in p["findings"]), now
+        codes += _follow(step, project)
     assert codes and codes[-2:] == [0, 0], init.stdout  # `mlpolicy check`, `mlpolicy status`
     assert (project / "mlpolicy.yaml").read_bytes() == manifest
     changed = _shell("git status --porcelain", project).stdout.split("\n")
