@@ -207,7 +207,8 @@ def init_command(path: Path, phase: str | None) -> int:
     """Write mlpolicy.yaml and templates for the artifacts PHASE requires; never overwrites.
 
     The templates hold `<fill in ...>` placeholders, which `mlpolicy check` reports until
-    they are replaced with the project's own content.
+    they are replaced with the project's own content. It ends with numbered next steps,
+    each command runnable as printed, that lead to a passing check.
     """
     from mlpolicy import init
 
