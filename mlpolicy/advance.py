@@ -7,7 +7,7 @@ rest of the manifest stay exactly as they were.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mlpolicy import engine
@@ -29,6 +29,11 @@ class Advance:
     target: str
     moved: bool
     check: CheckResult
+
+    def as_checked(self) -> CheckResult:
+        """The check labelled with the phase it was run at, not the manifest's phase."""
+        projects = tuple(replace(p, phase=self.target) for p in self.check.projects)
+        return replace(self.check, projects=projects)
 
 
 def advance(folder: Path, to: str | None) -> Advance:

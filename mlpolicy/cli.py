@@ -219,7 +219,8 @@ def init_command(path: Path, phase: str | None) -> int:
     """Write mlpolicy.yaml and templates for the artifacts PHASE requires; never overwrites.
 
     The templates hold `<fill in ...>` placeholders, which `mlpolicy check` reports until
-    they are replaced with the project's own content.
+    they are replaced with the project's own content. It ends with numbered next steps,
+    each command runnable as printed, that lead to a passing check.
     """
     from mlpolicy import init
 
@@ -228,6 +229,9 @@ def init_command(path: Path, phase: str | None) -> int:
         click.echo(f"wrote {written}")
     for skipped in outcome.skipped:
         click.echo(f"skipped {skipped} (it exists)")
+    click.echo("\nNext steps:")
+    for number, step in enumerate(outcome.steps, 1):
+        click.echo(f"  {number}. {step}")
     return EXIT_OK
 
 
@@ -244,12 +248,17 @@ def advance_command(path: Path, target: str | None) -> int:
     from mlpolicy.report import text
 
     outcome = advance.advance(path, target)
+    click.echo(
+        f"{outcome.manifest}: at {outcome.current}; checking the requirements of"
+        f" {outcome.target} (everything up to and including it)"
+    )
     if outcome.moved:
         click.echo(f"{outcome.manifest}: phase {outcome.current} -> {outcome.target}")
         return EXIT_OK
-    click.echo(text.render(outcome.check, False), nl=False)
+    click.echo(text.render(outcome.as_checked(), False), nl=False)
     click.echo(
-        f"{outcome.manifest}: stays at {outcome.current}: the findings above block {outcome.target}"
+        f"{outcome.manifest}: stays at {outcome.current}: {outcome.target} requires what the"
+        f" findings above say is missing (`mlpolicy status` lists it by phase)"
     )
     return EXIT_FINDINGS
 
@@ -293,6 +302,50 @@ def attest_command(pipelines: tuple[Path, ...], junit_path: Path, output: Path |
     verdict = "passed" if outcome.passed else "failed"
     click.echo(f"{outcome.output}: pipeline validation {verdict} ({outcome.summary})")
     return EXIT_OK if outcome.passed else EXIT_FINDINGS
+
+
+@cli.command(name="status")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--policy",
+    "policy_path",
+    type=click.Path(path_type=Path),
+    envvar="MLPOLICY_POLICY",
+    help="Use this policy file instead of the manifests' and the built-in one.",
+)
+@click.option("--no-git", is_flag=True, envvar="MLPOLICY_NO_GIT", help="Skip git-based rules.")
+@click.option(
+    "--color/--no-color", default=None, help="Colour the text output (default: on a terminal)."
+)
+def status_command(
+    paths: tuple[Path, ...],
+    format_: str,
+    policy_path: Path | None,
+    no_git: bool,
+    color: bool | None,
+) -> int:
+    """Show where each project under PATHS stands and what is missing to advance.
+
+    Every phase up to and including the next one is listed with its requirements, ticked
+    or crossed, then exactly what blocks the next phase. It informs and never gates: the
+    exit status is 0 whatever the readiness (`mlpolicy check` is the gate).
+    """
+    from mlpolicy import status
+    from mlpolicy.commands import load_forced_policy
+
+    forced = load_forced_policy(policy_path) if policy_path else None
+    readiness = status.readiness.assess(paths or (Path(),), not no_git, forced)
+    text = status.renderer(format_)(readiness, _color(color, None) and format_ == "text")
+    click.echo(text, nl=False, color=_color(color, None))
+    return EXIT_OK
 
 
 @cli.group()

@@ -9,7 +9,15 @@ from pathlib import Path
 
 from mlpolicy import baseline, discover
 from mlpolicy.baseline import Base, Snapshot
-from mlpolicy.findings import Artifact, BaseInfo, CheckResult, Finding, Problem, ProjectResult
+from mlpolicy.findings import (
+    Artifact,
+    BaseInfo,
+    CheckResult,
+    Finding,
+    Problem,
+    ProjectResult,
+    Severity,
+)
 from mlpolicy.manifest import Waiver
 from mlpolicy.policy import Policy
 from mlpolicy.project import Project, Repository
@@ -128,16 +136,19 @@ def check_project(project: Project) -> ProjectResult:
 
 
 # Findings about freshness make an artifact "stale"; git-state findings say nothing of its
-# content. Any other open finding at an artifact's path means it does not do its job.
+# content. Any other open error at an artifact's path means it does not do its job; an
+# artifact with only warnings (or notes) on it does its job, so it stays "ok".
 _STALE_RULES = frozenset({"MLP205", "MLP305"})
 _GIT_STATE_RULES = frozenset({"MLP501", "MLP505"})
 
 
 def _judged_artifacts(project: Project, findings: list[Finding]) -> tuple[Artifact, ...]:
-    """The recorded artifacts, an "ok" one downgraded when an open finding points at it."""
+    """The recorded artifacts, an "ok" one downgraded when an open error points at it."""
     flagged: dict[str, str] = {}
     for finding in findings:
         if finding.waived or finding.location is None or finding.rule in _GIT_STATE_RULES:
+            continue
+        if finding.severity is not Severity.ERROR:
             continue
         verdict = "stale" if finding.rule in _STALE_RULES else "invalid"
         if flagged.get(finding.location.path) != "invalid":
@@ -177,13 +188,20 @@ def _judge(project: Project, rule: Rule, problems: Iterable[Problem]) -> list[Fi
     phase = project.phase if project.loaded else None
     findings = []
     for problem in problems:
-        severity = project.policy.severity(
-            rule.id, problem.requirement or rule.requirement, phase, rule.default
-        )
+        requirement = problem.requirement or rule.requirement
+        severity = project.policy.severity(rule.id, requirement, phase, rule.default)
         if severity is None:
             continue
         findings.append(
-            Finding(rule.id, rule.name, severity, problem.message, problem.location, problem.hint)
+            Finding(
+                rule.id,
+                rule.name,
+                severity,
+                problem.message,
+                problem.location,
+                problem.hint,
+                requirement=requirement,
+            )
         )
     return findings
 

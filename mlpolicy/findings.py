@@ -84,6 +84,9 @@ class Finding:
     location: Location | None = None
     hint: str | None = None
     waived: bool = False
+    # The policy requirement the finding counts against (None: the project as a whole,
+    # e.g. its manifest or waivers); `mlpolicy status` files findings under it.
+    requirement: str | None = None
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         path, line, column = self.location.sort_key() if self.location else ("", 0, 0)

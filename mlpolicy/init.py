@@ -12,7 +12,9 @@ from pathlib import Path
 
 from mlpolicy import policy as policy_module
 from mlpolicy.errors import UsageError
+from mlpolicy.next_steps import next_steps
 from mlpolicy.policy import DocumentSpec, Policy
+from mlpolicy.project import Repository
 
 _MANIFEST = """\
 # The phase this project claims; `mlpolicy check` verifies that everything this phase and
@@ -46,10 +48,11 @@ checks:
 
 @dataclass(frozen=True, slots=True)
 class InitResult:
-    """Files written and files left alone because they already existed."""
+    """Files written, files left alone because they already existed, and what to do next."""
 
     written: tuple[Path, ...]
     skipped: tuple[Path, ...]
+    steps: tuple[str, ...] = ()
 
 
 def init(folder: Path, phase: str | None) -> InitResult:
@@ -73,7 +76,9 @@ def init(folder: Path, phase: str | None) -> InitResult:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         written.append(target)
-    return InitResult(tuple(written), tuple(skipped))
+    in_git = Repository.containing(folder, use_git=True).is_git
+    steps = next_steps(policy, chosen, folder, files, in_git)
+    return InitResult(tuple(written), tuple(skipped), steps)
 
 
 def _templates(policy: Policy, phase: str) -> dict[Path, str]:

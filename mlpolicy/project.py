@@ -218,6 +218,16 @@ class Project:
             return Location(self.manifest_rel)
         return self.manifest.location(path)
 
+    def requirement_location(self, kind: str) -> Location:
+        """Where a missing artifact of ``kind`` is reported.
+
+        The manifest key that declares it (``artifacts.<kind>``) when there is one, otherwise
+        the ``phase:`` line: the phase is what requires the artifact, so that is the line
+        to change (or to keep, and add the artifact) -- never an unrelated line.
+        """
+        declared = self.manifest is not None and kind in self.manifest.artifacts
+        return self.manifest_location(("artifacts", kind) if declared else ("phase",))
+
     # -- paths -------------------------------------------------------------------------
 
     def rel(self, path: Path) -> str:

@@ -50,3 +50,15 @@ def test_unknown_or_backward_target_is_a_usage_error(repo: Repo) -> None:
     assert run_cli("advance", "--to", "deploy", cwd=repo.root).code == 2
     assert run_cli("advance", "--to", "ideation", cwd=repo.root).code == 2
     assert run_cli("advance", str(repo.root / "docs"), cwd=repo.root).code == 2
+
+
+def test_refusal_names_the_phase_it_checked_and_why(repo: Repo) -> None:
+    _project(repo, "in-review")
+    result = run_cli("advance", cwd=repo.root)
+    assert result.code == 1
+    lines = result.stdout.splitlines()
+    assert "at ideation; checking the requirements of experimentation" in lines[0]
+    # The findings are experimentation's, and the project header says so.
+    assert ". [experimentation] 2 findings" in lines
+    assert "[ideation]" not in result.stdout
+    assert "stays at ideation: experimentation requires" in lines[-1]

@@ -109,3 +109,25 @@ def test_stale_evidence_is_marked_stale(repo: Repo) -> None:
     repo.write({"dvc.yaml": "stages:\n  train:\n    cmd: python train.py --fast\n"})
     repo.commit("change the pipeline")
     assert _statuses(repo, "--select", "MLP3")[record] == "stale"
+
+
+def test_an_artifact_with_only_warnings_on_it_is_ok(repo: Repo) -> None:
+    """Only an open error makes an artifact invalid or stale; a warning leaves it ok."""
+    first = repo.write({"src/train.py": "LR = 0.05\n"}).commit("code")
+    log = json.dumps({
+        "schema": "mlpolicy.runlog/v1", "run_id": "r1", "experiment": "churn",
+        "started_at": "2026-11-20T10:00:00Z", "status": "finished",
+        "git": {"commit": first, "dirty": False}, "params": {"lr": 0.05},
+        "metrics": {"val_auc": 0.83},
+    })  # fmt: skip
+    manifest = "version: 1\nphase: {}\ncode_paths: [src/]\n"
+    repo.write({"mlpolicy.yaml": manifest.format("experimentation")})
+    repo.write({"experiments/runs.jsonl": log + "\n"}).commit("run")
+    repo.write({"src/train.py": "LR = 0.02\n"}).commit("new learning rate")
+    # MLP205 is a warning while experimenting: the log still does its job.
+    warned = repo.check("--format", "json", "--select", "MLP2").json()
+    assert [f["severity"] for f in warned["projects"][0]["findings"]] == ["warning"]
+    assert _statuses(repo, "--select", "MLP2")["experiments/runs.jsonl"] == "ok"
+    # From the pipeline phase on the same finding is an error: the log is stale.
+    stale = _statuses(repo, "--select", "MLP2", "--phase", "pipeline")
+    assert stale["experiments/runs.jsonl"] == "stale"

@@ -18,11 +18,12 @@ _SHOWN = 60  # characters of a matched placeholder quoted in a message
 
 
 def absence(
-    project: Project, what: str, found: MarkdownFile | None, looked_for: str, hint: str
+    project: Project, kind: str, found: MarkdownFile | None, looked_for: str, hint: str
 ) -> Iterator[Problem]:
     """The problem with a Markdown artifact that is absent, declared but missing, or unreadable."""
+    what = kind.replace("_", " ")
     if found is None:
-        where = Location(project.manifest_rel)
+        where = project.requirement_location(kind)
         yield Problem(f"no {what} found (looked for {looked_for})", where, hint)
     elif found.status == "missing":
         yield Problem(
@@ -100,7 +101,7 @@ def design_doc_missing(project: Project) -> Iterator[Problem]:
     """
     yield from absence(
         project,
-        "design doc",
+        "design_doc",
         design_doc.load(project),
         ", ".join(design_doc.DEFAULTS),
         "Write one at docs/design.md (`mlpolicy init` writes a template)"

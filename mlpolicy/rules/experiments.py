@@ -80,8 +80,10 @@ def experiment_logs_missing(project: Project) -> Iterator[Problem]:
         looked = ", ".join(logs.searched) or "the declared paths"
         yield Problem(
             f"no experiment log found (looked for {looked})",
-            project.manifest_location(("artifacts", "experiments")),
-            "Log each training run as a line of experiments/runs.jsonl. " + _FORMAT,
+            project.requirement_location("experiments"),
+            "Log each training run with `mlpolicy log --experiment NAME --param K=V"
+            " --metric K=V` and commit experiments/runs.jsonl, or name your tracker's"
+            " logs under `artifacts: experiments:`.",
         )
 
 
@@ -394,7 +396,7 @@ def quality_bar_missing(project: Project) -> Iterator[Problem]:
     if project.manifest is not None and project.manifest.quality_bar is None:
         yield Problem(
             "no quality_bar declared: nothing says when the model is good enough for production",
-            project.manifest_location(),
+            project.manifest_location(("phase",)),
             "Declare it in the manifest, e.g. "
             "`quality_bar: {metric: val_auc, goal: maximize, threshold: 0.80}`.",
         )

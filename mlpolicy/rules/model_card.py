@@ -78,7 +78,7 @@ def model_card_missing(project: Project) -> Iterator[Problem]:
     """
     yield from absence(
         project,
-        "model card",
+        "model_card",
         model_card.load(project),
         "MODEL_CARD.md, model_card.md, README.md with `model-index` front matter",
         "Write MODEL_CARD.md (intended use, training data, evaluation, limitations)"

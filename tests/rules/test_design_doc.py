@@ -79,8 +79,9 @@ def test_crlf_and_bom_pass(project) -> None:
 # -- MLP101 ------------------------------------------------------------------------------
 
 
-def test_no_design_doc_is_mlp101_at_the_manifest(project) -> None:
-    assert where(project(None), "MLP101") == [("mlpolicy.yaml", None)]
+def test_no_design_doc_is_mlp101_at_the_phase_line(project) -> None:
+    # Nothing declares a design doc, so the finding points at what requires one: `phase:`.
+    assert where(project(None), "MLP101") == [("mlpolicy.yaml", 2)]
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,8 @@ def _traceable(repo: Repo) -> str:
 
 def test_no_logs_is_mlp201_only(repo: Repo) -> None:
     found = _check(repo, {"mlpolicy.yaml": _manifest("experimentation")})
-    assert [f["path"] for f in found["MLP201"]] == ["mlpolicy.yaml"]
+    # Nothing is declared, so it points at the line that requires logs: `phase:`.
+    assert [(f["path"], f["line"]) for f in found["MLP201"]] == [("mlpolicy.yaml", 2)]
     assert "MLP203" not in found and "MLP202" not in found
 
 
@@ -200,7 +201,8 @@ def test_bar_metric_recorded_by_no_finished_run_says_so(repo: Repo) -> None:
 def test_missing_bar_is_mlp206_from_the_pipeline_phase_on(repo: Repo) -> None:
     files = {"experiments/runs.jsonl": _run("a")}
     at_pipeline = _check(repo, {**files, "mlpolicy.yaml": _manifest("pipeline")})
-    assert [f["path"] for f in at_pipeline["MLP206"]] == ["mlpolicy.yaml"]
+    # The quality bar is required by the phase, so the finding points at `phase:`.
+    assert [(f["path"], f["line"]) for f in at_pipeline["MLP206"]] == [("mlpolicy.yaml", 2)]
     at_experimentation = _check(repo, {"mlpolicy.yaml": _manifest("experimentation")})
     assert "MLP206" not in at_experimentation
 

@@ -70,7 +70,7 @@ def test_no_model_card_is_a_warning(project) -> None:
     repo = project({})
     result = check(repo)
     assert result.code == 0  # a warning does not fail the gate by default
-    assert findings(repo) == [("MLP406", "mlpolicy.yaml", None, None)]
+    assert findings(repo) == [("MLP406", "mlpolicy.yaml", 2, 1)]  # the `phase:` line
     [finding] = result.json()["projects"][0]["findings"]
     assert finding["severity"] == "warning"
     assert check(repo, "--fail-on", "warning").code == 1

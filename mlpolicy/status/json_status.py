@@ -1,0 +1,83 @@
+"""``mlpolicy status --format json``: ``mlpolicy.status/v1`` (``schemas/status.schema.json``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mlpolicy import __version__
+from mlpolicy.findings import Artifact, Finding
+from mlpolicy.status.readiness import PhaseStatus, ProjectStatus, RequirementStatus, Status
+
+
+def render(status: Status, color: bool = False) -> str:
+    """The readiness as JSON text; the same input always gives the same bytes."""
+    data = {
+        "schema": "mlpolicy.status/v1",
+        "tool": {"name": "mlpolicy", "version": __version__},
+        "findings": [_finding(f) for f in status.findings],
+        "projects": [_project(p) for p in status.projects],
+        "notes": list(status.notes),
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _project(project: ProjectStatus) -> dict[str, Any]:
+    return {
+        "root": project.root,
+        "manifest": project.manifest,
+        "phase": project.phase,
+        "next_phase": project.next_phase,
+        "target": project.target,
+        "ready": project.phase is not None and not project.blocking,
+        "phases": [_phase(p) for p in project.phases],
+        "general": [_finding(f) for f in project.general],
+        "blocking": [_finding(f) for f in project.blocking],
+    }
+
+
+def _phase(phase: PhaseStatus) -> dict[str, Any]:
+    return {
+        "id": phase.id,
+        "name": phase.name,
+        "role": phase.role,
+        "requirements": [_requirement(r) for r in phase.requirements],
+    }
+
+
+def _requirement(row: RequirementStatus) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "label": row.label,
+        "level": row.level,
+        "status": row.status,
+        "artifacts": [_artifact(a) for a in row.artifacts],
+        "findings": [_finding(f) for f in row.findings],
+    }
+
+
+def _artifact(artifact: Artifact) -> dict[str, str]:
+    return {
+        "kind": artifact.kind,
+        "path": artifact.path,
+        "format": artifact.format,
+        "status": artifact.status,
+    }
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "rule": finding.rule,
+        "name": finding.name,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "path": finding.location.path if finding.location else None,
+    }
+    # Unknown line/column are left out rather than written as 0 (SPEC section 9).
+    if finding.location and finding.location.line is not None:
+        data["line"] = finding.location.line
+    if finding.location and finding.location.column is not None:
+        data["column"] = finding.location.column
+    data["hint"] = finding.hint
+    data["requirement"] = finding.requirement
+    return data
