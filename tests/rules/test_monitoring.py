@@ -298,3 +298,13 @@ def test_unrecognised_files_alone_are_named_in_mlp401(repo: Repo) -> None:
     message = next(f["message"] for f in findings if f["rule"] == "MLP401")
     assert "deploy/tokens.yaml (a Kubernetes Secret without an alertmanager.yaml" in message
     assert "deploy/app.yaml (a Kubernetes 'Deployment'" in message
+
+
+def test_an_untracked_unrecognised_file_need_not_be_committed(repo: Repo) -> None:
+    repo.write({"mlpolicy.yaml": PRODUCTION, "monitoring.yaml": COMPLETE}).commit()
+    repo.write({"monitoring/tokens.yaml": "apiVersion: v1\nkind: Secret\nstringData: {a: b}\n"})
+    result = repo.check("--format", "json", "--select", f"{SELECT},MLP501")
+    assert (result.code, result.rules()) == (0, [])
+    repo.write({"monitoring/alerts.yaml": "groups: []\n"})  # a rule file is relied on
+    result = repo.check("--format", "json", "--select", f"{SELECT},MLP501")
+    assert "MLP501" in result.rules()
