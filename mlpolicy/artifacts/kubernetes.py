@@ -32,13 +32,13 @@ def kind(value: dict[str, Any]) -> str | None:
     return found if isinstance(found, str) and isinstance(value.get("apiVersion"), str) else None
 
 
-def carried(value: dict[str, Any]) -> tuple[JsonPath, str, bool] | None:
-    """Where a Secret or ConfigMap holds an Alertmanager config: (key path, text, base64?)."""
+def carried(value: dict[str, Any]) -> tuple[JsonPath, Any, bool] | None:
+    """Where a Secret or ConfigMap holds an Alertmanager config: (key path, value, base64?)."""
     sections = ("stringData", "data") if value.get("kind") == "Secret" else ("data",)
     for section in sections:
         entries = value.get(section)
         for key in KEYS:
-            if isinstance(entries, dict) and isinstance(entries.get(key), str):
+            if isinstance(entries, dict) and key in entries:
                 encoded = value.get("kind") == "Secret" and section == "data"
                 return (section, key), entries[key], encoded
     return None
@@ -51,6 +51,9 @@ def read_carried(document: YamlDocument, path: str, lines: Sequence[str]) -> Mon
     key, embedded, encoded = found
     origin = _origin(document, path, key, lines, encoded)
     name = ".".join(map(str, key))
+    if not isinstance(embedded, str):
+        message = f"{name} must be text holding the Alertmanager config"
+        return MonitoringFile(path, SECRET_FORMAT, (Issue(message, origin.anchor),), parsed=False)
     try:
         data = _decode(embedded) if encoded else embedded
         inner = yamlio.load(data)
@@ -77,7 +80,9 @@ def _origin(
 ) -> Origin:
     line, column = document.position(key)
     anchor = Origin.at(path, line, column)
-    if encoded or line is None or line > len(lines) or not _LITERAL.search(lines[line - 1]):
+    if encoded or line is None or line > len(lines):
+        return anchor
+    if not _LITERAL.search(lines[line - 1].rstrip("\r")):
         return anchor
     body = [text for text in lines[line:] if text.strip()]
     indent = len(body[0]) - len(body[0].lstrip(" ")) if body else 0

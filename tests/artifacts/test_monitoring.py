@@ -381,9 +381,10 @@ def test_defects_inside_a_string_data_block_point_at_the_file_line() -> None:
     text = (K8S / "kube-prometheus/alertmanager-secret.yaml").read_text()
     broken = text.replace('"receiver": "Critical"', '"receiver": "Pager"')
     line = broken.splitlines().index('        "receiver": "Pager"') + 1
-    (issue,) = monitoring.parse(broken.encode(), "secret.yaml").issues
-    assert "undefined receiver 'Pager'" in issue.message
-    assert (issue.location.line, issue.location.column) == (line, 9)
+    for text in (broken, broken.replace("\n", "\r\n")):  # CRLF files map the same way
+        (issue,) = monitoring.parse(text.encode(), "secret.yaml").issues
+        assert "undefined receiver 'Pager'" in issue.message
+        assert (issue.location.line, issue.location.column) == (line, 9)
 
 
 def _secret(data: str, section: str = "data") -> bytes:
@@ -401,6 +402,7 @@ def _secret(data: str, section: str = "data") -> bytes:
         (_secret(base64.b64encode(b"\xff\xfe").decode()), "not valid UTF-8"),
         (_secret(base64.b64encode(b"- a list\n").decode()), "must hold an Alertmanager config"),
         (_secret('"route: {receiver: a}\\nreceivers: []"', "stringData"), "undefined receiver"),
+        (_secret("{route: {}}", "stringData"), "must be text"),
     ],
 )
 def test_broken_embedded_config_is_reported_at_its_key(secret: bytes, words: str) -> None:
