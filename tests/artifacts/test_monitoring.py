@@ -609,3 +609,17 @@ def test_arbitrary_multi_document_files_never_raise(values: list[object]) -> Non
     found = monitoring.parse(text.encode(), "monitoring/k8s.yaml", named=True)
     assert found.status in ("ok", "invalid", "unrecognised")
     monitoring.bundle([found])
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(["AlertmanagerConfig", "PrometheusRule", "Secret", "ConfigMap"]),
+    st.dictionaries(_KEYS, _VALUES, max_size=6),
+)
+def test_arbitrary_kubernetes_objects_never_raise(kind: str, spec: dict[str, object]) -> None:
+    value = {"apiVersion": "monitoring.coreos.com/v1alpha1", "kind": kind, "spec": spec}
+    value |= {"data": spec, "stringData": {"alertmanager.yaml": json.dumps(spec)}}
+    found = monitoring.parse(json.dumps(value).encode(), "monitoring/object.yaml")
+    # Only a ConfigMap's `data` (here, the random spec) may lack the config's key.
+    assert found.status in ("ok", "invalid") or kind == "ConfigMap"
+    monitoring.bundle([found])
