@@ -74,6 +74,13 @@ class Bundle:
     def logging(self) -> tuple[Logging, ...]:
         return tuple(f.logging for f in self.files if f.logging is not None)
 
+    def silent_receivers(self, check: Check) -> list[str]:
+        """Receivers without integrations that Alertmanager routes ``check`` to, if any."""
+        labels = {"alertname": check.name, **check.labels}
+        reached = [r for f in self.files for x in f.routings for r in x.root.receivers(labels)]
+        delivering = {r for f in self.files for x in f.routings for r in x.delivering}
+        return [r for r in dict.fromkeys(reached) if r not in delivering]
+
 
 # -- the bundle ------------------------------------------------------------------------
 

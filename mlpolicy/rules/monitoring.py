@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from mlpolicy.artifacts import monitoring
-from mlpolicy.artifacts.alerts import MonitoringFile
+from mlpolicy.artifacts.alerts import MonitoringFile, short
 from mlpolicy.artifacts.monitoring import HEALTH, MLPOLICY, MODEL, Bundle
 from mlpolicy.findings import Location, Problem
 from mlpolicy.rules.base import implement
@@ -290,13 +290,21 @@ def alert_unrouted(project: Project) -> Iterator[Problem]:
       predictions: s3://ml-logs/churn/predictions/
     ```
     """
-    for check in monitoring.read(project).checks:
+    found = monitoring.read(project)
+    for check in found.checks:
         if check.route is None:
+            silent = ", ".join(short(name) for name in found.silent_receivers(check))
             yield Problem(
-                f'{check.kind} "{check.name}" is routed to no owner or receiver',
+                f'{check.kind} "{check.name}" is routed to no owner or receiver'
+                + (
+                    f" (Alertmanager sends it to {silent}, with no notification config)"
+                    if silent
+                    else ""
+                ),
                 check.location,
                 "Set `owner:` in monitoring.yaml, `alert:` on the check, a `team` label on "
-                "the Prometheus alert, or an Alertmanager route with a receiver.",
+                "the Prometheus alert, or an Alertmanager route to a receiver with a "
+                "notification config (`slack_configs`, `slackConfigs`, ...).",
             )
 
 

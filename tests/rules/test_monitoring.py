@@ -253,6 +253,7 @@ def test_secret_with_a_null_receiver_routes_nothing(repo: Repo) -> None:
     secret = (K8S / "kube-prometheus" / "alertmanager-secret.yaml").read_text()
     _, findings = _check(repo, _kubernetes(secret))
     assert [f["rule"] for f in findings] == ["MLP404", "MLP404"]
+    assert "sends it to 'Default', with no notification config" in findings[0]["message"]
     old = (K8S / "kube-prometheus" / "alertmanager-secret-2019.yaml").read_text()
     _, findings = _check(repo, {"monitoring/alertmanager-secret.yaml": old})
     assert [f["rule"] for f in findings] == ["MLP404", "MLP404"]
