@@ -62,15 +62,29 @@ def decode(data: bytes, max_bytes: int = MAX_BYTES) -> str:
 
 def load(data: bytes | str, max_depth: int = MAX_DEPTH) -> YamlDocument:
     """Parse one YAML document into JSON-compatible values with key positions."""
+    documents = _parse(data, max_depth, multi=False)
+    return documents[0] if documents else YamlDocument(None, {})
+
+
+def load_all(data: bytes | str, max_depth: int = MAX_DEPTH) -> tuple[YamlDocument, ...]:
+    """Parse every document of a ``---``-separated stream (kubectl manifests), as ``load`` does.
+
+    Positions are per document (paths start at each document's root) and lines count
+    from the top of the file.
+    """
+    return _parse(data, max_depth, multi=True)
+
+
+def _parse(data: bytes | str, max_depth: int, multi: bool) -> tuple[YamlDocument, ...]:
     text = decode(data) if isinstance(data, bytes) else data
     try:
-        return _build(text, max_depth, pure=False)
+        return _build(text, max_depth, pure=False, multi=multi)
     except _ParserFailure:
         # libyaml (the C parser) speaks YAML 1.1 and rejects some valid 1.2 documents,
         # such as a URL as a plain scalar in a flow mapping; ask the YAML 1.2 parser,
         # which is slower but only runs on this rare path.
         try:
-            return _build(text, max_depth, pure=True)
+            return _build(text, max_depth, pure=True, multi=multi)
         except _ParserFailure as failure:
             raise failure.error from None
 
@@ -81,8 +95,8 @@ class _ParserFailure(Exception):
         self.error = error
 
 
-def _build(text: str, max_depth: int, pure: bool) -> YamlDocument:
-    builder = _Builder(max_depth)
+def _build(text: str, max_depth: int, pure: bool, multi: bool) -> tuple[YamlDocument, ...]:
+    builder = _Builder(max_depth, multi)
     try:
         builder.consume(_events(text, pure))
     except DocumentError:
@@ -94,7 +108,7 @@ def _build(text: str, max_depth: int, pure: bool) -> YamlDocument:
         problem = getattr(exc, "problem", None) or (str(exc).splitlines() or [""])[0]
         error = DocumentError(f"invalid YAML: {problem or type(exc).__name__}", *_mark(mark))
         raise _ParserFailure(error) from None
-    return YamlDocument(builder.result, builder.positions)
+    return tuple(builder.documents)
 
 
 def _events(text: str, pure: bool) -> Iterator[Any]:
@@ -112,8 +126,10 @@ def _mark(mark: Any) -> tuple[int | None, int | None]:
 class _Builder:
     """Turns a parser event stream into values, bounding depth and refusing aliases."""
 
-    def __init__(self, max_depth: int) -> None:
+    def __init__(self, max_depth: int, multi: bool = False) -> None:
         self.max_depth = max_depth
+        self.multi = multi
+        self.documents: list[YamlDocument] = []
         self.result: Any = None
         self.positions: dict[JsonPath, tuple[int, int]] = {}
         self._stack: list[tuple[Any, JsonPath, list[Any]]] = []
@@ -128,10 +144,14 @@ class _Builder:
 
     def _on_DocumentStartEvent(self, event: Any) -> None:
         self._documents += 1
-        if self._documents > 1:
+        if self._documents > 1 and not self.multi:
             raise DocumentError(
                 "the file holds more than one YAML document", *_mark(event.start_mark)
             )
+
+    def _on_DocumentEndEvent(self, event: Any) -> None:
+        self.documents.append(YamlDocument(self.result, self.positions))
+        self.result, self.positions = None, {}
 
     def _on_AliasEvent(self, event: Any) -> None:
         raise DocumentError(

@@ -86,3 +86,27 @@ def test_yaml_1_2_documents_libyaml_rejects_still_load() -> None:
     doc = yamlio.load(b"annotations: {runbook_url: https://wiki.example.com/a#b}\n")
     assert doc.value == {"annotations": {"runbook_url": "https://wiki.example.com/a#b"}}
     assert doc.positions[("annotations", "runbook_url")] == (1, 15)
+
+
+def test_load_all_reads_every_document_with_file_lines() -> None:
+    first, second, empty = yamlio.load_all(b"a: 1\n---\nkind: Secret\nb: [2]\n---\n")
+    assert (first.value, second.value, empty.value) == (
+        {"a": 1},
+        {"kind": "Secret", "b": [2]},
+        None,
+    )
+    # Paths start at each document's root; lines count from the top of the file.
+    assert second.positions[("b",)] == (4, 1)
+    assert yamlio.load_all(b"") == ()
+    # The same guards as load: a bad second document is refused at its own line.
+    with pytest.raises(DocumentError, match="aliases") as caught:
+        yamlio.load_all(b"a: 1\n---\nb: *x\n")
+    assert caught.value.line == 3
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab:-[]{},&*!? \n\t'\"#|>%@`~0.1")), max_size=300))
+def test_load_all_never_escapes(text: str) -> None:
+    with contextlib.suppress(DocumentError):
+        for document in yamlio.load_all(text.encode()):
+            assert isinstance(document.positions, dict)

@@ -15,6 +15,7 @@ _MATCHER = re.compile(
     r'(?P<name>"(?:[^"\\]|\\.)*"|[^\s=!~"{}]+)\s*(?P<op>=~|!~|!=|=)\s*(?P<value>.*)', re.DOTALL
 )
 _REGEX_ERRORS = (re.error, RecursionError, OverflowError)
+_OPERATORS = ("=", "!=", "=~", "!~")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,17 +72,24 @@ class Routing:
         return next((r for r in self.root.receivers(labels) if r in self.delivering), None)
 
 
-def read_config(source: Source) -> MonitoringFile:
-    """The routing of an Alertmanager config, and what `amtool check-config` would reject."""
-    raw_receivers = source.value.get("receivers")
+def read_config(source: Source, format: str = FORMAT) -> MonitoringFile:
+    """The routing of an Alertmanager config, and what `amtool check-config` would reject.
+
+    Also reads the ``spec`` of a Prometheus Operator ``AlertmanagerConfig`` (the source's
+    prefix), whose fields are camelCase: ``slackConfigs``, matchers as ``{name, value,
+    matchType}``. Its route is read as a root route: the operator scopes it to the
+    resource's namespace, which mlpolicy cannot know, so every alert counts as matching.
+    """
+    config = source.part
+    raw_receivers = config.get("receivers")
     receivers: dict[str, bool] = {}
     for index, raw in enumerate(raw_receivers if isinstance(raw_receivers, list) else []):
         name = text(raw.get("name")) if isinstance(raw, dict) else None
         if name is None:
             source.flag("a receiver needs a `name`", ("receivers", index))
             continue
-        receivers[name] = any(str(k).endswith("_configs") and v for k, v in raw.items())
-    raw_route = source.value.get("route")
+        receivers[name] = any(_integration(str(k)) and v for k, v in raw.items())
+    raw_route = config.get("route")
     routing = None
     if not isinstance(raw_route, dict):
         source.flag("an Alertmanager config needs a `route` mapping", ("route",))
@@ -90,7 +98,13 @@ def read_config(source: Source) -> MonitoringFile:
         if root.receiver is None:
             source.flag("the root route needs a default `receiver`", ("route",))
         routing = Routing(root, frozenset(name for name, yes in receivers.items() if yes))
-    return MonitoringFile(source.path, FORMAT, tuple(source.issues), routing=routing)
+    routings = () if routing is None else (routing,)
+    return MonitoringFile(source.path, format, tuple(source.issues), routings=routings)
+
+
+def _integration(key: str) -> bool:
+    """True for a receiver's notification list: ``slack_configs``, or ``slackConfigs``."""
+    return key.endswith(("_configs", "Configs"))
 
 
 def _route(
@@ -114,7 +128,8 @@ def _matchers(raw: dict[str, Any], at: JsonPath, source: Source) -> tuple[Matche
     found += [Matcher(k, "=~", v) for k, v in mapping(raw.get("match_re")).items()]
     items = raw.get("matchers")
     for index, item in enumerate(items if isinstance(items, list) else []):
-        matcher = parse_matcher(text(item) or "")
+        matcher = _resource_matcher(item) if isinstance(item, dict) else None
+        matcher = matcher or parse_matcher(text(item) or "")
         if matcher is None:
             message = f'{short(item)} is not a label matcher such as team="ml"'
             source.flag(message, (*at, "matchers", index))
@@ -124,6 +139,16 @@ def _matchers(raw: dict[str, Any], at: JsonPath, source: Source) -> tuple[Matche
         if matcher.op in ("=~", "!~") and not _compiles(matcher.value):
             source.flag(f"matcher regex {short(matcher.value)} does not compile", at)
     return tuple(found)
+
+
+def _resource_matcher(item: dict[str, Any]) -> Matcher | None:
+    """An ``AlertmanagerConfig`` matcher: ``{name, value, matchType}`` (or ``regex: true``)."""
+    name, value, op = text(item.get("name")), item.get("value", ""), item.get("matchType")
+    if op is None:
+        op = "=~" if item.get("regex") is True else "="
+    if name is None or op not in _OPERATORS or isinstance(value, (dict, list, bool)):
+        return None
+    return Matcher(name, str(op), "" if value is None else str(value))
 
 
 def parse_matcher(written: str) -> Matcher | None:

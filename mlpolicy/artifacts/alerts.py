@@ -84,29 +84,85 @@ class MonitoringFile:
     checks: tuple[Check, ...] = ()
     owner: str | None = None
     logging: Logging | None = None
-    routing: Routing | None = None
+    routings: tuple[Routing, ...] = ()
     unreadable: bool = False
+    reason: str | None = None  # why a file in a monitoring location is not monitoring config
+    parsed: bool = True  # False when (part of) it could not be parsed: coverage is unknown
 
     @property
     def status(self) -> str:
         if self.unreadable:
             return "unreadable"
-        return "invalid" if self.issues else "ok"
+        if self.issues:
+            return "invalid"
+        return "ok" if self.reason is None else "unrecognised"
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where an embedded document (a config inside a Kubernetes Secret) sits in its file.
+
+    A literal block scalar keeps its lines, so a position inside it is shifted by
+    ``lines`` and ``columns``; any other embedding (base64, a quoted string) cannot be
+    mapped, and every position becomes ``anchor``, the key that holds the document.
+    """
+
+    anchor: Location
+    lines: int | None = None
+    columns: int = 0
+
+    @classmethod
+    def at(cls, path: str, line: int | None, column: int | None) -> Origin:
+        """An embedding whose positions cannot be mapped: all of them are the key's."""
+        return cls(Location(path, line, column))
+
+    def place(self, line: int | None, column: int | None) -> Location:
+        if self.lines is None or line is None:
+            return self.anchor
+        return Location(self.anchor.path, line + self.lines, (column or 1) + self.columns)
+
+    def note(self, message: str, line: int | None) -> str:
+        """``message``, saying where in the embedded file when that position is not mapped."""
+        if self.lines is not None or line is None:
+            return message
+        return f"{message} (line {line} of the embedded file)"
 
 
 class Source:
     """A loaded document and its path, collecting issues while a reader walks it."""
 
-    def __init__(self, document: YamlDocument, path: str) -> None:
-        self.value = document.value
+    def __init__(
+        self,
+        document: YamlDocument,
+        path: str,
+        prefix: JsonPath = (),
+        origin: Origin | None = None,
+    ) -> None:
         self.document = document
+        self.value = document.value
         self.path = path
+        self.prefix = prefix  # where the reader's part starts (`spec` of a resource)
+        self.origin = origin
         self.issues: list[Issue] = []
 
+    @property
+    def part(self) -> Any:
+        """The value under ``prefix``: what the reader reads."""
+        value = self.value
+        for key in self.prefix:
+            value = value[key]
+        return value
+
     def at(self, key: JsonPath) -> Location:
-        return Location(self.path, *self.document.position(key))
+        """Where ``key`` (relative to ``prefix``) is written in the file."""
+        line, column = self.document.position((*self.prefix, *key))
+        if self.origin is not None:
+            return self.origin.place(line, column)
+        return Location(self.path, line, column)
 
     def flag(self, message: str, key: JsonPath) -> None:
+        if self.origin is not None:
+            message = self.origin.note(message, self.document.position((*self.prefix, *key))[0])
         self.issues.append(Issue(message, self.at(key)))
 
 

@@ -1,4 +1,9 @@
-"""The model card: the manifest's path, ``MODEL_CARD.md``, or a Hugging Face ``README.md``."""
+"""The model card: the manifest's path, ``MODEL_CARD.md``, or a Hugging Face ``README.md``.
+
+Its sections are matched like the design doc's, except that a section's text includes all
+of its subsections: a Hugging Face "## Intended uses & limitations" whose only prose sits
+in "#### Limitations and bias" fills both sections.
+"""
 
 from __future__ import annotations
 
@@ -35,5 +40,6 @@ def sections(project: Project) -> tuple[SectionMatch, ...]:
         return ()
     spec = project.policy.model_card.sections
     return project.cached(
-        "artifacts.model_card.sections", lambda: match_sections(found.document, spec)
+        "artifacts.model_card.sections",
+        lambda: match_sections(found.document, spec, whole=True),
     )

@@ -1,31 +1,47 @@
-"""Monitoring bundles: mlpolicy's monitoring.yaml, Prometheus rule files, Alertmanager configs."""
+"""Monitoring bundles: every monitoring file of a project together, checks routed bundle-wide."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mlpolicy import schema, yamlio
-from mlpolicy.artifacts import alertmanager, prometheus
+from mlpolicy import safeio, yamlio
 from mlpolicy.artifacts.alertmanager import Routing
-from mlpolicy.artifacts.alerts import (
-    CATEGORIES,
-    Check,
-    Issue,
-    Logging,
-    MonitoringFile,
-    Source,
-    categorise,
-    number,
-    text,
+from mlpolicy.artifacts.alerts import Check, Issue, Logging, MonitoringFile
+from mlpolicy.artifacts.monitoring_file import (
+    ALERTMANAGER,
+    ALERTMANAGER_RESOURCE,
+    ALERTMANAGER_SECRET,
+    MLPOLICY,
+    PROMETHEUS,
+    PROMTOOL_TEST,
+    RECOGNISED,
+    UNPARSEABLE,
+    UNRECOGNISED,
+    parse,
 )
-from mlpolicy.errors import DocumentError
 from mlpolicy.findings import Artifact, Location
 
 if TYPE_CHECKING:
     from mlpolicy.project import Project
+
+__all__ = [
+    "ALERTMANAGER",
+    "ALERTMANAGER_RESOURCE",
+    "ALERTMANAGER_SECRET",
+    "HEALTH",
+    "MLPOLICY",
+    "MODEL",
+    "PROMETHEUS",
+    "PROMTOOL_TEST",
+    "UNPARSEABLE",
+    "UNRECOGNISED",
+    "Bundle",
+    "bundle",
+    "parse",
+    "read",
+]
 
 KIND = "monitoring"
 DEFAULTS = (
@@ -39,14 +55,6 @@ SUFFIXES = (".yaml", ".yml", ".json")
 HEALTH = frozenset({"latency", "errors", "traffic"})
 MODEL = frozenset({"drift", "quality"})
 
-MLPOLICY = "mlpolicy-monitoring"
-PROMETHEUS = prometheus.FORMAT
-ALERTMANAGER = alertmanager.FORMAT
-PROMTOOL_TEST = "promtool-test"
-UNRECOGNISED = "unrecognised"
-UNPARSEABLE = "unparseable"
-RECOGNISED = frozenset({MLPOLICY, PROMETHEUS, ALERTMANAGER})
-
 
 @dataclass(frozen=True, slots=True)
 class Bundle:
@@ -59,11 +67,19 @@ class Bundle:
 
     @property
     def recognised(self) -> tuple[MonitoringFile, ...]:
-        return tuple(f for f in self.files if f.format in RECOGNISED)
+        """The files that are monitoring config (a multi-document file's formats join with +)."""
+        return tuple(f for f in self.files if RECOGNISED & set(f.format.split("+")))
 
     @property
     def logging(self) -> tuple[Logging, ...]:
         return tuple(f.logging for f in self.files if f.logging is not None)
+
+    def silent_receivers(self, check: Check) -> list[str]:
+        """Receivers without integrations that Alertmanager routes ``check`` to, if any."""
+        labels = {"alertname": check.name, **check.labels}
+        reached = [r for f in self.files for x in f.routings for r in x.root.receivers(labels)]
+        delivering = {r for f in self.files for x in f.routings for r in x.delivering}
+        return [r for r in dict.fromkeys(reached) if r not in delivering]
 
 
 # -- the bundle ------------------------------------------------------------------------
@@ -93,14 +109,13 @@ def _read(project: Project) -> Bundle:
 def _read_file(project: Project, path: Path, named: bool) -> MonitoringFile:
     rel = project.rel(path)
     try:
-        with path.open("rb") as handle:
-            data = handle.read(yamlio.MAX_BYTES + 1)
-    except OSError as exc:
-        issue = Issue(f"cannot read the file: {exc.strerror or exc}", Location(rel))
-        return MonitoringFile(rel, "unknown", (issue,), unreadable=True)
-    if len(data) > yamlio.MAX_BYTES:
-        issue = Issue(f"file is larger than the {yamlio.MAX_BYTES} bytes limit", Location(rel))
-        return MonitoringFile(rel, UNPARSEABLE, (issue,))
+        data = safeio.read_bounded(path, yamlio.MAX_BYTES)
+    except safeio.TooLarge as exc:
+        issue = Issue(f"the file {exc.reason}", Location(rel))
+        return MonitoringFile(rel, UNPARSEABLE, (issue,), parsed=False)
+    except safeio.FileProblem as exc:
+        issue = Issue(f"the file {exc.reason}", Location(rel))
+        return MonitoringFile(rel, "unknown", (issue,), unreadable=True, parsed=False)
     return parse(data, rel, named)
 
 
@@ -109,7 +124,7 @@ def bundle(
 ) -> Bundle:
     """Join files into a bundle: the owner and Alertmanager routes apply to every check."""
     owner = next((f.owner for f in files if f.owner), None)
-    routings = [f.routing for f in files if f.routing is not None]
+    routings = [routing for f in files for routing in f.routings]
     checks = tuple(
         replace(c, route=_route(c, owner, routings))
         for f in files
@@ -124,108 +139,3 @@ def _route(check: Check, owner: str | None, routings: list[Routing]) -> str | No
         return check.route
     labels = {"alertname": check.name, **check.labels}
     return next((r for r in (x.receiver_for(labels) for x in routings) if r), None) or owner
-
-
-# -- one file --------------------------------------------------------------------------
-
-
-def parse(data: bytes, path: str, named: bool = False) -> MonitoringFile:
-    """Read one file; ``named`` files (declared by the manifest) must be monitoring config."""
-    try:
-        document = yamlio.load(data)
-    except DocumentError as exc:
-        return MonitoringFile(
-            path, UNPARSEABLE, (Issue(exc.message, Location(path, exc.line, exc.column)),)
-        )
-    kind = recognise(document.value)
-    if kind == UNRECOGNISED and PurePosixPath(path).stem == "monitoring":
-        kind = MLPOLICY  # its schema errors say what is wrong better than "unrecognised"
-    if kind == UNRECOGNISED and named:
-        issue = Issue(
-            "not a recognised monitoring file: expected mlpolicy's monitoring.yaml "
-            "(owner, checks, logging), Prometheus rule groups or an Alertmanager config",
-            Location(path, 1, 1),
-        )
-        return MonitoringFile(path, kind, (issue,))
-    reader = _READERS.get(kind)
-    return reader(Source(document, path)) if reader else MonitoringFile(path, kind)
-
-
-def recognise(value: Any) -> str:
-    """The format of a loaded document, told by its top-level keys."""
-    if not isinstance(value, dict):
-        return UNRECOGNISED
-    if "groups" in value or prometheus.is_rule_resource(value):
-        return PROMETHEUS
-    if "rule_files" in value or "tests" in value:
-        return PROMTOOL_TEST
-    if "route" in value or "receivers" in value:
-        return ALERTMANAGER
-    if {"checks", "logging", "owner"} & value.keys():
-        return MLPOLICY
-    return UNRECOGNISED
-
-
-# -- mlpolicy's monitoring.yaml --------------------------------------------------------
-
-
-def _read_mlpolicy(source: Source) -> MonitoringFile:
-    for error in schema.validate("monitoring", source.value):
-        source.flag(error.message, error.path)
-    value = source.value if isinstance(source.value, dict) else {}
-    raw_checks = value.get("checks")
-    checks: list[Check] = []
-    first_line: dict[str, int | None] = {}
-    for index, raw in enumerate(raw_checks if isinstance(raw_checks, list) else []):
-        name = text(raw.get("name")) if isinstance(raw, dict) else None
-        if name is None:
-            continue  # the schema reported it
-        where = source.at(("checks", index, "name"))
-        if name in first_line:
-            message = f'duplicate check name "{name}" (first used on line {first_line[name]})'
-            source.issues.append(Issue(message, where))
-        first_line.setdefault(name, where.line)
-        checks.append(_check(raw, name, where))
-    logging = value.get("logging")
-    return MonitoringFile(
-        source.path,
-        MLPOLICY,
-        tuple(source.issues),
-        tuple(checks),
-        owner=text(value.get("owner")),
-        logging=_logging(logging, source.at(("logging",))) if isinstance(logging, dict) else None,
-    )
-
-
-def _check(raw: dict[str, Any], name: str, where: Location) -> Check:
-    kind = raw.get("kind")
-    severity = text(raw.get("severity"))
-    return Check(
-        name=name,
-        kind="check",
-        category=kind if kind in CATEGORIES else categorise(name, text(raw.get("metric")) or ""),
-        threshold=number(raw.get("threshold")),
-        route=text(raw.get("alert")),
-        runbook=text(raw.get("runbook")),
-        duration=text(raw.get("for")),
-        severity=severity,
-        location=where,
-        labels={"severity": severity} if severity else {},
-    )
-
-
-def _logging(raw: dict[str, Any], where: Location) -> Logging:
-    days = raw.get("retention_days")
-    return Logging(
-        predictions=text(raw.get("predictions")),
-        inputs=text(raw.get("inputs")),
-        retention_days=days if isinstance(days, int) and not isinstance(days, bool) else None,
-        location=where,
-    )
-
-
-_READERS: dict[str, Callable[[Source], MonitoringFile]] = {
-    MLPOLICY: _read_mlpolicy,
-    PROMETHEUS: prometheus.read_rules,
-    ALERTMANAGER: alertmanager.read_config,
-}

@@ -23,22 +23,18 @@ FORMAT = "prometheus-rules"
 _DURATION = re.compile(r"^(?:0|(?:[0-9]+(?:ms|s|m|h|d|w|y))+)$")
 
 
-def is_rule_resource(value: dict[str, Any]) -> bool:
-    """True for the Prometheus Operator's PrometheusRule, which keeps the groups under `spec`."""
-    spec = value.get("spec")
-    return value.get("kind") == "PrometheusRule" and isinstance(spec, dict) and "groups" in spec
-
-
 def read_rules(source: Source) -> MonitoringFile:
-    """Every alerting and recording rule of a rule file, and what `promtool` would reject."""
-    prefix: JsonPath = ("spec",) if is_rule_resource(source.value) else ()
-    groups = (source.value["spec"] if prefix else source.value).get("groups")
+    """Every alerting and recording rule of a rule file, and what `promtool` would reject.
+
+    For a ``PrometheusRule`` the source's prefix is its ``spec``, which holds the groups.
+    """
+    groups = source.part.get("groups")
     checks: list[Check] = []
     if not isinstance(groups, list):
-        source.flag("`groups` must be a list of rule groups", (*prefix, "groups"))
+        source.flag("`groups` must be a list of rule groups", ("groups",))
         groups = []
     for g_index, group in enumerate(groups):
-        at: JsonPath = (*prefix, "groups", g_index)
+        at: JsonPath = ("groups", g_index)
         if not isinstance(group, dict) or not isinstance(group.get("rules"), list):
             source.flag("a rule group needs a `name` and a `rules` list", at)
             continue

@@ -57,9 +57,14 @@ class SectionMatch:
 
 
 def match_sections(
-    document: MarkdownDocument, sections: Iterable[Section]
+    document: MarkdownDocument, sections: Iterable[Section], whole: bool = False
 ) -> tuple[SectionMatch, ...]:
-    """Every required section with the headings of ``document`` that count as it."""
+    """Every required section with the headings of ``document`` that count as it.
+
+    With ``whole``, a heading's own text is all of its subsections, even those that are
+    another required section (a model card's "## Intended uses & limitations" with
+    "### Limitations" under it fills both).
+    """
     wanted = [(s, tuple(normalise(a) for a in s.aliases)) for s in sections]
     owners = [
         frozenset(s.name for s, keys in wanted if names(h.key, keys)) for h in document.headings
@@ -72,10 +77,20 @@ def match_sections(
                 section.name,
                 section.aliases,
                 tuple(document.headings[i] for i in mine),
-                tuple(_own(document.headings, i, owners, section.name) for i in mine),
+                tuple(
+                    _whole(document.headings[i])
+                    if whole
+                    else _own(document.headings, i, owners, section.name)
+                    for i in mine
+                ),
             )
         )
     return tuple(matches)
+
+
+def _whole(heading: Heading) -> Spans:
+    """Every line under ``heading``, its subsections included."""
+    return ((heading.line + 1, heading.end),) if heading.line < heading.end else ()
 
 
 def _own(

@@ -27,6 +27,9 @@ REQUIREMENT_BY_KIND = {
     "model_card": "model_card",
 }
 ABSENT = frozenset({"missing", "not-present"})
+# A file in an artifact location that matches no format is listed, not relied on: asking
+# to commit it (a git-ignored Secret holding tokens, say) would be wrong.
+UNUSED = frozenset({"unrecognised"})
 
 
 def artifact_untracked(project: Project) -> Iterator[Problem]:
@@ -88,7 +91,7 @@ def artifact_untracked(project: Project) -> Iterator[Problem]:
     artifacts = sorted(project.artifacts.values(), key=lambda a: (a.kind, a.path))
     covered = _covered_stores(git, artifacts)
     for artifact in artifacts:
-        if artifact.status in ABSENT or artifact.path in covered:
+        if artifact.status in ABSENT | UNUSED or artifact.path in covered:
             continue
         if not git.is_tracked(artifact.path) and (git.root / artifact.path).exists():
             requirement = REQUIREMENT_BY_KIND.get(artifact.kind, artifact.kind)

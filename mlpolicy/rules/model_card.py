@@ -90,12 +90,16 @@ def model_card_incomplete(project: Project) -> Iterator[Problem]:
     """
     ## What it does
     In production, flags each section the policy requires of the model card that is
-    missing, empty, or holds a placeholder such as `[More Information Needed]` (what the
-    Hugging Face template leaves in every section). By default: Intended use, Training
+    missing, empty, or holds a placeholder: `[More Information Needed]` (what the Hugging
+    Face template leaves in every section) or a line reading just "More information
+    needed" (what the Hugging Face Trainer writes). By default: Intended use, Training
     data, Evaluation and Limitations, matched on headings as for the design doc, so
     `## Bias, Risks, and Limitations` and `## Caveats and Recommendations` both count as
-    Limitations. When several headings count as a section, one filled heading is enough.
-    One finding per section, at the placeholder or the heading.
+    Limitations, `### Training Datasets` counts as Training data, and one heading may
+    count as two sections (`## Intended uses & limitations`; `## Training and evaluation
+    data`). A section's text includes its subsections. When several headings count as a
+    section, one filled heading is enough. One finding per section, at the placeholder
+    or the heading.
 
     ## Why is this bad?
     A template with its headings in place looks like a model card but tells the reader

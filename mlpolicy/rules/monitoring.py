@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from mlpolicy.artifacts import monitoring
-from mlpolicy.artifacts.monitoring import HEALTH, MLPOLICY, MODEL, UNPARSEABLE, Bundle
+from mlpolicy.artifacts.alerts import MonitoringFile, short
+from mlpolicy.artifacts.monitoring import HEALTH, MLPOLICY, MODEL, Bundle
 from mlpolicy.findings import Location, Problem
 from mlpolicy.rules.base import implement
 
@@ -22,7 +23,15 @@ _HINTS = {
     MLPOLICY: "`mlpolicy schema monitoring` shows the monitoring.yaml format.",
     monitoring.PROMETHEUS: "`promtool check rules FILE` shows the same problem.",
     monitoring.ALERTMANAGER: "`amtool check-config FILE` shows the same problem.",
+    monitoring.ALERTMANAGER_SECRET: (
+        "Decode the Secret's alertmanager.yaml and run `amtool check-config` on it."
+    ),
+    monitoring.ALERTMANAGER_RESOURCE: (
+        "The Prometheus Operator's AlertmanagerConfig API (camelCase fields such as "
+        "`slackConfigs`, matchers as `{name, value, matchType}`) describes every field."
+    ),
 }
+_SHOWN = 5  # files named in MLP401's message; the rest are counted
 
 
 def monitoring_missing(project: Project) -> Iterator[Problem]:
@@ -30,9 +39,13 @@ def monitoring_missing(project: Project) -> Iterator[Problem]:
     ## What it does
     Flags a project with no monitoring config: no mlpolicy `monitoring.yaml`, Prometheus
     rule file or Alertmanager config at the paths `artifacts.monitoring` names or, when
-    it names none, under `monitoring/` or in `monitoring.yaml`. A declared path that does
-    not exist is reported at the manifest line naming it. Files that are none of these
-    formats (a promtool unit test, a dashboard) do not count.
+    it names none, under `monitoring/` or in `monitoring.yaml`. Kubernetes manifests
+    count too: a `PrometheusRule`, an `AlertmanagerConfig`, or a `Secret` (or ConfigMap)
+    carrying `alertmanager.yaml`, also among other objects in a multi-document file. A
+    declared path that does not exist is reported at the manifest line naming it. Files
+    that are none of these formats (a promtool unit test, a dashboard, a Deployment) do
+    not count, and the finding names each file it looked at and why it is not
+    monitoring config; beside real config, the JSON report lists them as `unrecognised`.
 
     ## Why is this bad?
     A model in production without monitoring fails silently: inputs drift, quality
@@ -73,14 +86,30 @@ def monitoring_missing(project: Project) -> Iterator[Problem]:
         )
     if found.missing or found.recognised or _unparseable(found):
         return
-    others = ", ".join(f.path for f in found.files)
     yield Problem(
-        "no monitoring config found" + (f" ({others} are not monitoring config)" if others else ""),
+        "no monitoring config found" + _looked_at(found.files),
         project.manifest_location(
             ("artifacts", "monitoring") if _declared(project) else ("phase",)
         ),
         _FORMATS_HINT,
     )
+
+
+def _looked_at(files: tuple[MonitoringFile, ...]) -> str:
+    """The files read for MLP401 and why none is monitoring config, so none is skipped silently."""
+    if not files:
+        return ""
+    shown = [f"{f.path} ({_why_not(f)})" for f in files[:_SHOWN]]
+    more = f" and {len(files) - _SHOWN} more" if len(files) > _SHOWN else ""
+    return "; looked at " + ", ".join(shown) + more
+
+
+def _why_not(file: MonitoringFile) -> str:
+    if file.reason is not None:
+        return file.reason
+    if file.format == monitoring.PROMTOOL_TEST:
+        return "a promtool unit test, which tests rules but is not one"
+    return f"{file.format}, not monitoring config"
 
 
 def monitoring_invalid(project: Project) -> Iterator[Problem]:
@@ -89,7 +118,9 @@ def monitoring_invalid(project: Project) -> Iterator[Problem]:
     Flags a malformed monitoring file: YAML that does not parse, a `monitoring.yaml` that
     violates `schemas/monitoring.schema.json` or repeats a check name, a Prometheus rule
     without `expr` or with a bad `for:` duration, an Alertmanager route naming an
-    undefined receiver. Each problem is reported at its line.
+    undefined receiver, a Kubernetes `Secret` whose `alertmanager.yaml` is not valid
+    base64 or YAML. Each problem is reported at its line; inside a Secret's
+    `stringData` block, at the line of the file, otherwise at the Secret's key.
 
     ## Why is this bad?
     A monitoring file that Prometheus, Alertmanager or mlpolicy cannot read monitors
@@ -214,7 +245,9 @@ def alert_unrouted(project: Project) -> Iterator[Problem]:
     `alert:`, a Prometheus alert without a `team` or `owner` label, when the bundle has
     no `owner:` and no Alertmanager route delivers it to a receiver. Alertmanager's root
     route with a receiver routes every alert; a receiver without any integration (a
-    "blackhole") routes none.
+    "blackhole", such as kube-prometheus's `null`) routes none. The Alertmanager config
+    may be a plain file, the `alertmanager.yaml` a Kubernetes `Secret` carries, or an
+    `AlertmanagerConfig` resource (whose route is taken to match every alert).
 
     ## Why is this bad?
     An alert without an owner fires into the void. When the model degrades at 3 a.m.
@@ -257,13 +290,21 @@ def alert_unrouted(project: Project) -> Iterator[Problem]:
       predictions: s3://ml-logs/churn/predictions/
     ```
     """
-    for check in monitoring.read(project).checks:
+    found = monitoring.read(project)
+    for check in found.checks:
         if check.route is None:
+            silent = ", ".join(short(name) for name in found.silent_receivers(check))
             yield Problem(
-                f'{check.kind} "{check.name}" is routed to no owner or receiver',
+                f'{check.kind} "{check.name}" is routed to no owner or receiver'
+                + (
+                    f" (Alertmanager sends it to {silent}, with no notification config)"
+                    if silent
+                    else ""
+                ),
                 check.location,
                 "Set `owner:` in monitoring.yaml, `alert:` on the check, a `team` label on "
-                "the Prometheus alert, or an Alertmanager route with a receiver.",
+                "the Prometheus alert, or an Alertmanager route to a receiver with a "
+                "notification config (`slack_configs`, `slackConfigs`, ...).",
             )
 
 
@@ -371,7 +412,7 @@ def alert_without_runbook(project: Project) -> Iterator[Problem]:
 
 
 def _unparseable(found: Bundle) -> bool:
-    return any(f.format == UNPARSEABLE or f.unreadable for f in found.files)
+    return any(not f.parsed or f.unreadable for f in found.files)
 
 
 def _primary(found: Bundle) -> Location | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -81,8 +82,8 @@ def test_promtool_test_file_is_recognised_and_ignored() -> None:
 def test_alertmanager_sample_routes_by_labels() -> None:
     config = _sample("alertmanager.yml")
     assert (config.format, config.issues) == (monitoring.ALERTMANAGER, ())
-    assert config.routing is not None
-    route = config.routing.receiver_for
+    (routing,) = config.routings
+    route = routing.receiver_for
     assert route({"team": "risk-ml", "severity": "page"}) == "risk-ml-pager"
     assert route({"team": "risk-ml", "severity": "ticket"}) == "risk-ml-slack"
     # The root route's receiver catches everything the child routes do not.
@@ -107,9 +108,10 @@ def test_blackhole_receiver_routes_nothing() -> None:
         b"    pagerduty_configs: [{routing_key: x}]\n",
         "am.yml",
     )
-    assert config.issues == () and config.routing is not None
-    assert config.routing.receiver_for({"team": "risk-ml"}) == "pager"
-    assert config.routing.receiver_for({"team": "web"}) is None
+    assert config.issues == ()
+    (routing,) = config.routings
+    assert routing.receiver_for({"team": "risk-ml"}) == "pager"
+    assert routing.receiver_for({"team": "web"}) is None
 
 
 @pytest.mark.parametrize(
@@ -316,6 +318,188 @@ def test_project_reading_records_every_file(tmp_path: Path) -> None:
     assert [entry.destinations for entry in found.logging] == [("s3://x/",)]
 
 
+# -- Kubernetes wrappers and multi-document files --------------------------------------
+
+K8S = Path(__file__).parent.parent / "fixtures" / "monitoring-kubernetes"
+
+
+def _fixture(name: str) -> monitoring.MonitoringFile:
+    return monitoring.parse((K8S / name).read_bytes(), f"monitoring/{Path(name).name}")
+
+
+@pytest.mark.parametrize(
+    ("name", "format", "alerts", "delivering"),
+    [
+        # kube-prometheus: stringData, receivers without integrations (they route nothing).
+        ("kube-prometheus/alertmanager-secret.yaml", monitoring.ALERTMANAGER_SECRET, 0, [[]]),
+        ("kube-prometheus/alertmanager-secret-2019.yaml", monitoring.ALERTMANAGER_SECRET, 0, [[]]),
+        ("kube-prometheus/alertmanager-prometheusRule.yaml", monitoring.PROMETHEUS, 9, []),
+        ("prometheus-operator/prometheus-example-rules.yaml", monitoring.PROMETHEUS, 1, []),
+        (
+            "prometheus-operator/alertmanager-config-example.yaml",
+            monitoring.ALERTMANAGER_RESOURCE,
+            0,
+            [["webhook"]],
+        ),
+        (
+            "generated/alertmanager-example-secret.yaml",
+            monitoring.ALERTMANAGER_SECRET,
+            0,
+            [["webhook"]],
+        ),
+        (
+            "generated/kustomized.yaml",
+            f"{monitoring.ALERTMANAGER_SECRET}+{monitoring.PROMETHEUS}",
+            1,
+            [["webhook"]],
+        ),
+    ],
+)
+def test_real_kubernetes_manifests_are_read(
+    name: str, format: str, alerts: int, delivering: list[list[str]]
+) -> None:
+    found = _fixture(name)
+    assert (found.format, found.status, found.issues) == (format, "ok", ())
+    assert len(found.checks) == alerts
+    assert [sorted(r.delivering) for r in found.routings] == delivering
+
+
+def test_secret_routes_like_the_config_it_carries() -> None:
+    (secret,) = _fixture("kube-prometheus/alertmanager-secret.yaml").routings
+    assert secret.root.receivers({"alertname": "Watchdog"}) == ["Watchdog"]
+    assert secret.root.receivers({"severity": "critical"}) == ["Critical"]
+    assert secret.root.receivers({"alertname": "ModelDrift"}) == ["Default"]
+    assert secret.receiver_for({"severity": "critical"}) is None  # no integration anywhere
+    rules = monitoring.parse(
+        b"groups:\n- name: g\n  rules:\n  - alert: Drift\n    expr: psi > 0.2\n", "r.yml"
+    )
+    routed = monitoring.bundle([rules, _fixture("generated/alertmanager-example-secret.yaml")])
+    assert routed.checks[0].route == "webhook"
+
+
+def test_defects_inside_a_string_data_block_point_at_the_file_line() -> None:
+    text = (K8S / "kube-prometheus/alertmanager-secret.yaml").read_text()
+    broken = text.replace('"receiver": "Critical"', '"receiver": "Pager"')
+    line = broken.splitlines().index('        "receiver": "Pager"') + 1
+    for text in (broken, broken.replace("\n", "\r\n")):  # CRLF files map the same way
+        (issue,) = monitoring.parse(text.encode(), "secret.yaml").issues
+        assert "undefined receiver 'Pager'" in issue.message
+        assert (issue.location.line, issue.location.column) == (line, 9)
+
+
+def _secret(data: str, section: str = "data") -> bytes:
+    return (
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: alertmanager-main\n"
+        f"{section}:\n  alertmanager.yaml: {data}\n"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("secret", "words"),
+    [
+        (_secret("not base64!"), "not valid base64"),
+        (_secret(base64.b64encode(b"route: [\n").decode()), "(line 2 of the embedded file)"),
+        (_secret(base64.b64encode(b"\xff\xfe").decode()), "not valid UTF-8"),
+        (_secret(base64.b64encode(b"- a list\n").decode()), "must hold an Alertmanager config"),
+        (_secret('"route: {receiver: a}\\nreceivers: []"', "stringData"), "undefined receiver"),
+        (_secret("{route: {}}", "stringData"), "must be text"),
+    ],
+)
+def test_broken_embedded_config_is_reported_at_its_key(secret: bytes, words: str) -> None:
+    found = monitoring.parse(secret, "monitoring/secret.yaml")
+    (issue,) = found.issues
+    assert words in issue.message
+    assert (issue.location.path, issue.location.line) == ("monitoring/secret.yaml", 6)
+    assert found.format == monitoring.ALERTMANAGER_SECRET
+
+
+def test_config_map_and_yml_key_carry_a_config_too() -> None:
+    text = (
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: am}\ndata:\n  alertmanager.yml: |\n"
+        b"    route: {receiver: team}\n    receivers:\n    - name: team\n"
+        b"      email_configs: [{to: ml@example.com}]\n"
+    )
+    (routing,) = monitoring.parse(text, "cm.yaml").routings
+    assert routing.receiver_for({}) == "team"
+
+
+def test_alertmanager_config_resource_reads_camel_case() -> None:
+    text = b"""apiVersion: monitoring.coreos.com/v1alpha1
+kind: AlertmanagerConfig
+metadata: {name: churn}
+spec:
+  route:
+    receiver: quiet
+    routes:
+    - matchers:
+      - {name: severity, value: critical}
+      - {name: team, value: risk-.*, matchType: "=~"}
+      receiver: pager
+    - matchers: [{name: team, value: web, regex: true}, {value: x}]
+      receiver: slack
+  receivers:
+  - name: quiet
+  - name: pager
+    pagerdutyConfigs: [{routingKey: {name: pd, key: key}}]
+  - name: slack
+    slackConfigs: [{channel: "#ml"}]
+"""
+    found = monitoring.parse(text, "amc.yaml")
+    (issue,) = found.issues  # the matcher without a name
+    assert (issue.location.line, "label matcher" in issue.message) == (12, True)
+    (routing,) = found.routings
+    assert routing.delivering == {"pager", "slack"}
+    assert routing.receiver_for({"severity": "critical", "team": "risk-ml"}) == "pager"
+    assert routing.receiver_for({"severity": "critical"}) is None  # to "quiet", which is silent
+
+
+def test_resource_without_spec_is_invalid() -> None:
+    found = monitoring.parse(
+        b"apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: {name: a}\n",
+        "r.yaml",
+    )
+    assert [("spec" in i.message, i.location.line) for i in found.issues] == [(True, 1)]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            b"apiVersion: v1\nkind: Secret\nstringData: {token: x}\n",
+            "Secret without an alertmanager.yaml",
+        ),
+        (b"apiVersion: apps/v1\nkind: Deployment\nspec: {}\n", "Kubernetes 'Deployment'"),
+        (
+            b"apiVersion: v1\nkind: Service\n---\napiVersion: v1\nkind: ConfigMap\ndata: {}\n",
+            "none of its 2 YAML documents is monitoring config",
+        ),
+        (b"panels: []\ntitle: Churn\n", "top-level keys ('panels', 'title')"),
+        (b"- 1\n", "a list"),
+        (b"", "empty"),
+        (b"---\n---\n", "empty"),
+    ],
+)
+def test_unrecognised_files_say_why(text: bytes, reason: str) -> None:
+    found = monitoring.parse(text, "monitoring/x.yaml")
+    assert (found.format, found.status, found.issues) == (
+        monitoring.UNRECOGNISED,
+        "unrecognised",
+        (),
+    )
+    assert found.reason is not None and reason in found.reason
+    named = monitoring.parse(text, "monitoring/x.yaml", named=True)
+    assert named.status == "invalid" and reason in named.issues[0].message
+
+
+def test_other_kubernetes_objects_beside_monitoring_ones_are_ignored() -> None:
+    rule = (K8S / "prometheus-operator/prometheus-example-rules.yaml").read_bytes()
+    found = monitoring.parse(
+        b"apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\n" + rule, "m.yaml"
+    )
+    assert (found.format, found.status) == (monitoring.PROMETHEUS, "ok")
+    assert found.checks[0].location.line == 4 + 13  # lines count from the top of the file
+
+
 # -- never raise -----------------------------------------------------------------------
 
 _KEYS = st.sampled_from(
@@ -324,6 +508,8 @@ _KEYS = st.sampled_from(
         "route", "routes", "receiver", "receivers", "matchers", "match", "match_re",
         "continue", "name", "checks", "kind", "threshold", "logging", "owner",
         "predictions", "spec", "mlpolicy_check", "team", "runbook_url", "email_configs",
+        "apiVersion", "kind", "stringData", "data", "alertmanager.yaml", "slackConfigs",
+        "value", "matchType", "regex",
     ]
 )  # fmt: skip
 _SCALARS = st.one_of(
@@ -332,7 +518,24 @@ _SCALARS = st.one_of(
     st.integers(),
     st.floats(allow_nan=False),
     st.text(max_size=12),
-    st.sampled_from(["PrometheusRule", "drift", 'team="a"', "(a+)+", "[", "10m", "x > 1"]),
+    st.sampled_from(
+        [
+            "PrometheusRule",
+            "AlertmanagerConfig",
+            "Secret",
+            "ConfigMap",
+            "v1",
+            "drift",
+            'team="a"',
+            "(a+)+",
+            "[",
+            "10m",
+            "x > 1",
+            "=~",
+            "cm91dGU6IHt9",
+            "route: {}",
+        ]
+    ),
 )
 _VALUES = st.recursive(
     _SCALARS,
@@ -375,3 +578,48 @@ def test_long_hostile_strings_are_read_in_linear_time() -> None:
     assert alerts.categorise("A" * 200_000, long) is None
     assert alertmanager.parse_matcher("a" * 200_000) is None
     assert alertmanager.parse_matcher("a=" + " " * 200_000 + "b") is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=1024), st.sampled_from(["data", "stringData"]), st.booleans())
+def test_arbitrary_bytes_in_a_secret_never_raise(
+    payload: bytes, section: str, encode: bool
+) -> None:
+    value = base64.b64encode(payload).decode() if encode else payload.decode("latin-1")
+    text = json.dumps({"apiVersion": "v1", "kind": "Secret", section: {"alertmanager.yaml": value}})
+    found = monitoring.parse(text.encode(), "monitoring/secret.yaml")
+    assert found.format == monitoring.ALERTMANAGER_SECRET
+    assert all(i.location.path == "monitoring/secret.yaml" for i in found.issues)
+    monitoring.bundle([found])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200), st.integers(min_value=0, max_value=8))
+def test_arbitrary_string_data_blocks_never_raise(text: str, indent: int) -> None:
+    block = "".join(" " * (indent + 4) + line + "\n" for line in text.splitlines())
+    data = f"apiVersion: v1\nkind: Secret\nstringData:\n  alertmanager.yaml: |\n{block}"
+    found = monitoring.parse(data.encode("utf-8", "surrogatepass"), "s.yaml")
+    monitoring.bundle([found])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.dictionaries(_KEYS, _VALUES, max_size=6), min_size=1, max_size=4))
+def test_arbitrary_multi_document_files_never_raise(values: list[object]) -> None:
+    text = "---\n".join(json.dumps(value) + "\n" for value in values)
+    found = monitoring.parse(text.encode(), "monitoring/k8s.yaml", named=True)
+    assert found.status in ("ok", "invalid", "unrecognised")
+    monitoring.bundle([found])
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(["AlertmanagerConfig", "PrometheusRule", "Secret", "ConfigMap"]),
+    st.dictionaries(_KEYS, _VALUES, max_size=6),
+)
+def test_arbitrary_kubernetes_objects_never_raise(kind: str, spec: dict[str, object]) -> None:
+    value = {"apiVersion": "monitoring.coreos.com/v1alpha1", "kind": kind, "spec": spec}
+    value |= {"data": spec, "stringData": {"alertmanager.yaml": json.dumps(spec)}}
+    found = monitoring.parse(json.dumps(value).encode(), "monitoring/object.yaml")
+    # Only a ConfigMap's `data` (here, the random spec) may lack the config's key.
+    assert found.status in ("ok", "invalid") or kind == "ConfigMap"
+    monitoring.bundle([found])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import SAMPLES, Repo
 
@@ -175,3 +177,71 @@ def test_init_template_markers_are_placeholders(project) -> None:
         "<fill in: training data (headings that count: training data, training details)>",
     )
     assert [f[0] for f in findings(project({"MODEL_CARD.md": card}))] == ["MLP407"]
+
+
+# -- Hugging Face Trainer cards ----------------------------------------------------------
+
+TRAINER = Path(__file__).parent.parent / "fixtures" / "model-card"
+
+
+def test_a_trainer_generated_card_is_incomplete(project) -> None:
+    card = (TRAINER / "trainer-generated.md").read_text()
+    lines = card.splitlines()
+    under = {
+        lines[i - 2]: i + 1 for i, line in enumerate(lines) if line == "More information needed"
+    }
+    found = check(project({"README.md": card})).json()["projects"][0]["findings"]
+    assert [(f["rule"], f["line"], f["column"]) for f in found] == [
+        ("MLP407", under["## Intended uses & limitations"], 1),  # Intended use
+        ("MLP407", under["## Intended uses & limitations"], 1),  # Limitations
+        ("MLP407", under["## Training and evaluation data"], 1),  # Training data
+    ]
+    assert sorted(f["message"].split('"')[1] for f in found) == [
+        "Intended use",
+        "Limitations",
+        "Training data",
+    ]
+
+
+def test_the_same_card_completed_passes(project) -> None:
+    card = (TRAINER / "trainer-completed.md").read_text()
+    assert findings(project({"README.md": card})) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("## Training data\n", "## Data\n\n### Training Datasets\n"),
+        ("## Training data\n", "## Training and evaluation data\n"),
+        ("## Intended use\n", "## Intended uses\n"),
+    ],
+)
+def test_trainer_and_template_headings_count(project, old: str, new: str) -> None:
+    assert findings(project({"MODEL_CARD.md": CARD.replace(old, new)})) == []
+
+
+def test_one_heading_fills_intended_use_and_limitations(project) -> None:
+    card = CARD.split("## Limitations")[0].replace(
+        "## Intended use", "## Intended uses & limitations"
+    )
+    card += "\n## Evaluation data\nThe November holdout of 40,000 accounts.\n"
+    assert findings(project({"MODEL_CARD.md": card})) == []
+
+
+def test_a_model_card_section_includes_its_subsections(project) -> None:
+    # The classic Hugging Face template: under "Intended uses & limitations" only code and
+    # a "Limitations and bias" subsection. Both sections are filled by that text.
+    card = CARD.split("## Intended use")[0] + (
+        "## Intended uses & limitations\n\n#### How to use\n\n```python\nscore(account)\n```\n\n"
+        "#### Limitations and bias\n\nWeaker for enterprise accounts; retrain monthly.\n\n"
+        "## Training data" + CARD.split("## Training data")[1].split("## Limitations")[0]
+    )
+    assert findings(project({"MODEL_CARD.md": card})) == []
+
+
+def test_the_trainer_phrase_inside_a_sentence_is_not_a_placeholder(project) -> None:
+    card = CARD.replace(
+        "Weaker for enterprise accounts; retrain monthly as pricing shifts behaviour.",
+        "More information needed for enterprise accounts is collected in the appendix.",
+    )
+    assert findings(project({"MODEL_CARD.md": card})) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -191,3 +192,120 @@ def test_monitoring_rules_are_reported_in_the_artifacts_list(repo: Repo) -> None
     artifacts = repo.check("--format", "json").json()["projects"][0]["artifacts"]
     assert {"kind": "monitoring", "path": "monitoring.yaml", "format": "mlpolicy-monitoring",
             "status": "ok"} in artifacts  # fmt: skip
+
+
+# -- Kubernetes wrappers ----------------------------------------------------------------
+
+K8S = Path(__file__).parent.parent / "fixtures" / "monitoring-kubernetes"
+# Alerts with no team label: only an Alertmanager route can deliver them.
+UNLABELLED = (
+    "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: {name: churn}\n"
+    "spec:\n  groups:\n  - name: churn\n    rules:\n"
+    "    - alert: ChurnModelFeatureDrift\n      expr: max(psi) > 0.2\n"
+    "      annotations: {runbook_url: 'https://wiki.example.com/drift'}\n"
+    "    - alert: ChurnModelHighLatency\n      expr: p95_latency_seconds > 0.25\n"
+    "      annotations: {runbook_url: 'https://wiki.example.com/latency'}\n"
+)
+
+
+def _kubernetes(secret: str) -> dict[str, str]:
+    return {
+        "mlpolicy.yaml": PRODUCTION,
+        "monitoring/churn-rules.yaml": UNLABELLED,
+        "monitoring/alertmanager-secret.yaml": secret,
+        "monitoring/monitoring.yaml": LOGGING,
+    }
+
+
+def _string_data(config: str) -> str:
+    indented = "".join(f"    {line}\n" for line in config.splitlines())
+    return (
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: alertmanager-main}\n"
+        f"stringData:\n  alertmanager.yaml: |\n{indented}"
+    )
+
+
+def test_secret_wrapped_alertmanager_config_routes_alerts(repo: Repo) -> None:
+    secret = (K8S / "generated" / "alertmanager-example-secret.yaml").read_text()
+    assert _check(repo, _kubernetes(secret)) == (0, [])
+    artifacts = repo.check("--format", "json").json()["projects"][0]["artifacts"]
+    assert {"kind": "monitoring", "path": "monitoring/alertmanager-secret.yaml",
+            "format": "alertmanager-secret", "status": "ok"} in artifacts  # fmt: skip
+
+
+def test_secret_without_its_only_receiver_leaves_alerts_unrouted(repo: Repo) -> None:
+    config = (K8S / "prometheus-operator" / "alertmanager.yaml").read_text()
+    assert _check(repo, _kubernetes(_string_data(config))) == (0, [])
+    gone = _string_data(config.split("receivers:")[0] + "receivers: []\n")
+    line = gone.splitlines().index("      receiver: 'webhook'") + 1
+    code, findings = _check(repo, _kubernetes(gone))
+    assert code == 1
+    assert _where(findings, "MLP404") == [
+        ("monitoring/churn-rules.yaml", 8),
+        ("monitoring/churn-rules.yaml", 11),
+    ]
+    # The route's receiver is reported where it is written, inside the Secret's block.
+    assert _where(findings, "MLP402") == [("monitoring/alertmanager-secret.yaml", line)]
+
+
+def test_secret_with_a_null_receiver_routes_nothing(repo: Repo) -> None:
+    # kube-prometheus ships receivers with no integrations: alerts reach nobody.
+    secret = (K8S / "kube-prometheus" / "alertmanager-secret.yaml").read_text()
+    _, findings = _check(repo, _kubernetes(secret))
+    assert [f["rule"] for f in findings] == ["MLP404", "MLP404"]
+    assert "sends it to 'Default', with no notification config" in findings[0]["message"]
+    old = (K8S / "kube-prometheus" / "alertmanager-secret-2019.yaml").read_text()
+    _, findings = _check(repo, {"monitoring/alertmanager-secret.yaml": old})
+    assert [f["rule"] for f in findings] == ["MLP404", "MLP404"]
+
+
+def test_alertmanager_config_resource_routes_alerts(repo: Repo) -> None:
+    resource = (K8S / "prometheus-operator" / "alertmanager-config-example.yaml").read_text()
+    assert _check(repo, _kubernetes(resource)) == (0, [])
+    silent = resource.replace("    webhookConfigs:\n    - url: 'http://example.com/'\n", "")
+    _, findings = _check(repo, {"monitoring/alertmanager-secret.yaml": silent})
+    assert [f["rule"] for f in findings] == ["MLP404", "MLP404"]
+
+
+def test_malformed_base64_is_mlp402_at_the_key(repo: Repo) -> None:
+    secret = "apiVersion: v1\nkind: Secret\ndata:\n  alertmanager.yaml: '%%%'\n"
+    _, findings = _check(repo, _kubernetes(secret))
+    assert _where(findings, "MLP402") == [("monitoring/alertmanager-secret.yaml", 4)]
+    assert "base64" in next(f["message"] for f in findings if f["rule"] == "MLP402")
+    # Coverage is not judged on a config that could not be read; its alerts stay unrouted.
+    assert {f["rule"] for f in findings} == {"MLP402", "MLP404"}
+
+
+def test_unrecognised_file_beside_real_config_is_listed_as_unrecognised(repo: Repo) -> None:
+    files = {
+        "mlpolicy.yaml": PRODUCTION,
+        "monitoring.yaml": COMPLETE,
+        "monitoring/tokens.yaml": "apiVersion: v1\nkind: Secret\nstringData: {token: x}\n",
+    }
+    assert _check(repo, files) == (0, [])
+    artifacts = repo.check("--format", "json").json()["projects"][0]["artifacts"]
+    assert {"kind": "monitoring", "path": "monitoring/tokens.yaml", "format": "unrecognised",
+            "status": "unrecognised"} in artifacts  # fmt: skip
+
+
+def test_unrecognised_files_alone_are_named_in_mlp401(repo: Repo) -> None:
+    files = {
+        "mlpolicy.yaml": PRODUCTION + "artifacts:\n  monitoring: deploy/\n",
+        "deploy/tokens.yaml": "apiVersion: v1\nkind: Secret\nstringData: {token: x}\n",
+        "deploy/app.yaml": "apiVersion: apps/v1\nkind: Deployment\nspec: {}\n",
+    }
+    _, findings = _check(repo, files)
+    assert _where(findings, "MLP401") == [("mlpolicy.yaml", 4)]
+    message = next(f["message"] for f in findings if f["rule"] == "MLP401")
+    assert "deploy/tokens.yaml (a Kubernetes Secret without an alertmanager.yaml" in message
+    assert "deploy/app.yaml (a Kubernetes 'Deployment'" in message
+
+
+def test_an_untracked_unrecognised_file_need_not_be_committed(repo: Repo) -> None:
+    repo.write({"mlpolicy.yaml": PRODUCTION, "monitoring.yaml": COMPLETE}).commit()
+    repo.write({"monitoring/tokens.yaml": "apiVersion: v1\nkind: Secret\nstringData: {a: b}\n"})
+    result = repo.check("--format", "json", "--select", f"{SELECT},MLP501")
+    assert (result.code, result.rules()) == (0, [])
+    repo.write({"monitoring/alerts.yaml": "groups: []\n"})  # a rule file is relied on
+    result = repo.check("--format", "json", "--select", f"{SELECT},MLP501")
+    assert "MLP501" in result.rules()
