@@ -97,7 +97,7 @@ class Artifact:
     kind: str
     path: str
     format: str
-    status: str  # ok | missing | invalid | stale | not-present | unreadable
+    status: str  # ok | missing | invalid | stale | not-present | unreadable | unrecognised
 
 
 @dataclass(frozen=True, slots=True)
