@@ -128,7 +128,7 @@ def check_project(project: Project) -> ProjectResult:
 
 # Findings about freshness make an artifact "stale"; git-state findings say nothing of its
 # content. Any other open finding at an artifact's path means it does not do its job.
-_STALE_RULES = frozenset({"MLP205", "MLP305"})
+_STALE_RULES = frozenset({"MLP205", "MLP305", "MLP306"})
 _GIT_STATE_RULES = frozenset({"MLP501", "MLP505"})
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from mlpolicy import safeio, yamlio
 from mlpolicy.artifacts import dvc_hash, dvc_params, pipelines
 from mlpolicy.errors import DocumentError
-from mlpolicy.findings import Location
+from mlpolicy.findings import Artifact, Location
 
 if TYPE_CHECKING:
     from mlpolicy.artifacts.pipelines import Definition
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 # gigabytes of data on every commit would make the hook unusable.
 MAX_HASHED = 512 * 1024 * 1024
 LOCK = "dvc.lock"
+FORMAT = "dvc-lock"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,16 +57,18 @@ def _read(project: Project) -> list[Stale]:
 
 def _judge(project: Project, definition: Definition, lock: Path) -> list[Stale]:
     rel = project.rel(lock)
+    project.record(Artifact(pipelines.KIND, rel, FORMAT, "ok"))
     try:
         locked = yamlio.load(safeio.read_bounded(lock, yamlio.MAX_BYTES))
         stages = yamlio.load(safeio.read_bounded(definition.path, yamlio.MAX_BYTES))
-    except safeio.FileProblem as exc:
-        return [Stale(None, f"{rel} {exc.reason}", Location(rel))]
-    except DocumentError as exc:
+        entries = locked.value.get("stages") if isinstance(locked.value, dict) else None
+        if not isinstance(entries, dict):
+            raise DocumentError("it has no `stages` mapping", 1)
+    except (safeio.FileProblem, DocumentError) as exc:
+        project.record(Artifact(pipelines.KIND, rel, FORMAT, "invalid"))
+        if isinstance(exc, safeio.FileProblem):
+            return [Stale(None, f"{rel} {exc.reason}", Location(rel))]
         return [Stale(None, f"{rel} cannot be read: {exc.message}", Location(rel, exc.line))]
-    entries = locked.value.get("stages") if isinstance(locked.value, dict) else None
-    if not isinstance(entries, dict):
-        return [Stale(None, f"{rel} has no `stages` mapping", Location(rel, 1))]
     judge = _Judge(project.repository.root, definition.path.parent)
     found = []
     for name, stage in stages.value["stages"].items():

@@ -2,7 +2,7 @@
 
 A file counts when it defines a pipeline with a name imported from the framework: an
 Airflow ``DAG(...)``/``with DAG(...)``/``@dag``, a Kedro ``Pipeline(...)``/``pipeline(...)``,
-a ZenML ``@pipeline``, a Metaflow ``FlowSpec`` subclass with ``@step`` methods, a KFP
+a ZenML ``@pipeline``, a Metaflow flow class (``@step`` methods), a KFP
 ``@dsl.pipeline``. Parts of a pipeline alone (KFP components, ZenML steps, Kedro nodes,
 Airflow tasks) are not one, and a name that merely looks right (a local ``DAG`` class)
 does not count; such files get a :class:`NotPipeline` saying what was found instead.
@@ -139,12 +139,11 @@ def _is(name: str, package: str, wanted: frozenset[str]) -> bool:
 
 
 def _metaflow_flows(tree: ast.Module, names: _Names) -> Iterator[ast.ClassDef]:
-    """Classes deriving directly from Metaflow's ``FlowSpec`` that have ``@step`` methods."""
+    """Classes with Metaflow ``@step`` methods that derive from a base class: ``FlowSpec``
+    itself, or a project's base such as Outerbounds' ``ProjectFlow`` (a flow's steps only
+    ever live on a flow class)."""
     for node in ast.walk(tree):
-        if not isinstance(node, ast.ClassDef):
-            continue
-        bases = {q for base in node.bases for q in names.qualify(base)}
-        if _uses(bases, "metaflow", frozenset({"FlowSpec"})) and _steps(node, names):
+        if isinstance(node, ast.ClassDef) and node.bases and _steps(node, names):
             yield node
 
 

@@ -233,6 +233,12 @@ def test_python_syntax_error_has_its_line() -> None:
         ),
         ("from airflow.sdk import DAG\nwith DAG('x') as d:\n    pass\n", "airflow"),
         (
+            "from metaflow import step\nfrom obproject import ProjectFlow\n"
+            "class Etl(ProjectFlow):\n    @step\n    def start(self): self.next(self.end)\n"
+            "    @step\n    def end(self): pass\n",
+            "metaflow",
+        ),
+        (
             "from kedro.pipeline import Pipeline, node\ndef create_pipeline(**kw):\n"
             "    return Pipeline([node(f, 'a', 'b')])\n",
             "kedro",

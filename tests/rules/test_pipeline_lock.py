@@ -144,3 +144,12 @@ def test_not_checked_before_the_pipeline_phase(repo: Repo) -> None:
     repo.write({"dvc.yaml": dvc})
     repo.commit()
     assert repo.check("--format", "json", "--select", "MLP306").rules() == []
+
+
+def test_the_lock_is_listed_and_marked_stale_in_the_report(repo: Repo) -> None:
+    params = (PROJECT / "params.yaml").read_text().replace("lr: 0.01", "lr: 0.03")
+    _stale(repo, {"params.yaml": params})
+    report = repo.check("--format", "json", "--select", "MLP306").json()
+    assert {"kind": "pipelines", "path": "dvc.lock", "format": "dvc-lock", "status": "stale"} in (
+        report["projects"][0]["artifacts"]
+    )
