@@ -153,3 +153,28 @@ def test_the_lock_is_listed_and_marked_stale_in_the_report(repo: Repo) -> None:
     assert {"kind": "pipelines", "path": "dvc.lock", "format": "dvc-lock", "status": "stale"} in (
         report["projects"][0]["artifacts"]
     )
+
+
+def _legacy_lock() -> str:
+    """The fixture's lock as DVC 2.x wrote it: no `hash: md5`, md5-dos2unix values."""
+    import json
+
+    legacy = json.loads((PROJECT.parent / "legacy.json").read_text(encoding="utf-8"))
+    lock = (PROJECT / "dvc.lock").read_text(encoding="utf-8").replace("      hash: md5\n", "")
+    lock = lock.replace("99f0408ab94afaadb689e54d56e889c4.dir", legacy["dirs"]["data/raw"])
+    lock = lock.replace("857f33484f88f6da1fdeb0d19441dc8b.dir", legacy["dirs"]["data/prepared"])
+    return lock.replace("6c34b07a0be6ba096a96406483e150e2", legacy["files"]["data/labels.csv"])
+
+
+def test_a_dvc2_lock_is_judged_with_dvc2_hashes(repo: Repo) -> None:
+    assert _stale(repo, {"dvc.lock": _legacy_lock()}) == []
+
+
+def test_dvc2_ignores_line_endings_but_not_content(repo: Repo) -> None:
+    crlf = PROJECT / "data" / "raw" / "customers.csv"
+    lf = crlf.read_bytes().replace(b"\r\n", b"\n")
+    assert _stale(repo, {"dvc.lock": _legacy_lock(), "data/raw/customers.csv": lf}) == []
+    edited = lf.replace(b"3,12,1", b"3,12,0")
+    assert _stale(repo, {"dvc.lock": _legacy_lock(), "data/raw/customers.csv": edited}) == [
+        ("dvc.lock", 3, "stage prepare: changed deps: modified: data/raw")
+    ]
