@@ -109,3 +109,30 @@ def test_arbitrary_lock_entries_never_raise(tmp_path: Path, entries: dict[str, o
     (root / "mlpolicy.yaml").write_text("version: 1\nphase: pipeline\n", encoding="utf-8")
     (root / "dvc.lock").write_text(json.dumps({"stages": entries}), encoding="utf-8")
     dvc_lock.read(_project(root))
+
+
+def _lock_entry(path: str, md5: str, size: int) -> str:
+    return f"    - path: {path}\n      hash: md5\n      md5: {md5}\n      size: {size}\n"
+
+
+def test_wdir_paths_and_paths_leading_outside(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret\n", encoding="utf-8")
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    (root / "src").mkdir()
+    (root / "src" / "train.py").write_text("print(1)\n", encoding="utf-8")
+    (root / "mlpolicy.yaml").write_text("version: 1\nphase: pipeline\n", encoding="utf-8")
+    (root / "dvc.yaml").write_text(
+        "stages:\n  train:\n    wdir: src\n    cmd: python train.py\n"
+        "    deps: [train.py, ../../outside.txt]\n",
+        encoding="utf-8",
+    )
+    md5 = hashlib.md5(b"print(1)\n").hexdigest()
+    lock = "schema: '2.0'\nstages:\n  train:\n    cmd: python train.py\n    deps:\n"
+    lock += _lock_entry("train.py", md5, 9) + _lock_entry("../../outside.txt", "0" * 32, 7)
+    (root / "dvc.lock").write_text(lock, encoding="utf-8")
+    assert dvc_lock.read(_project(root)) == ()  # outside.txt is never read, so never "modified"
+    (root / "src" / "train.py").write_text("print(2)\n", encoding="utf-8")
+    [stale] = dvc_lock.read(_project(root))
+    assert stale.message == "stage train: changed deps: modified: train.py"
