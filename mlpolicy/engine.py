@@ -138,7 +138,7 @@ def check_project(project: Project) -> ProjectResult:
 # Findings about freshness make an artifact "stale"; git-state findings say nothing of its
 # content. Any other open error at an artifact's path means it does not do its job; an
 # artifact with only warnings (or notes) on it does its job, so it stays "ok".
-_STALE_RULES = frozenset({"MLP205", "MLP305"})
+_STALE_RULES = frozenset({"MLP205", "MLP305", "MLP306"})
 _GIT_STATE_RULES = frozenset({"MLP501", "MLP505"})
 
 

@@ -1,7 +1,8 @@
 """Finding an artifact kind's files: declared paths or defaults, folders walked, all recorded.
 
 Shared by the readers whose manifest entry may name files or folders (pipelines,
-validation evidence): each supplies only how to read one file.
+validation evidence): each supplies only how to read one file. A candidate file that
+matches no format is kept as an :class:`Unrecognised` fact saying why, never dropped.
 """
 
 from __future__ import annotations
@@ -9,14 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
+from mlpolicy.artifacts import unrecognised
+from mlpolicy.artifacts.unrecognised import UNKNOWN as UNKNOWN
+from mlpolicy.artifacts.unrecognised import Unrecognised
 from mlpolicy.findings import Artifact, Location
 
 if TYPE_CHECKING:
     from mlpolicy.project import Project
-
-UNKNOWN = "unknown"
 
 
 class Read(Protocol):
@@ -41,7 +43,17 @@ class Absent:
 
     rel: str
     location: Location
-    reason: str  # "does not exist" | "holds no <what the kind is>"
+    reason: str  # "does not exist" | "holds no <what the kind is>" | "is not recognised: ..."
+    looked_at: tuple[Unrecognised, ...] = ()  # the declared folder's files, none recognised
+
+
+@dataclass(frozen=True, slots=True)
+class Found(Generic[T]):
+    """A search's result: the kind's files, declared paths yielding none, other candidates."""
+
+    items: tuple[T, ...]
+    absent: tuple[Absent, ...]
+    unrecognised: tuple[Unrecognised, ...]
 
 
 def collect(
@@ -49,33 +61,54 @@ def collect(
     kind: str,
     defaults: Sequence[str],
     suffixes: tuple[str, ...],
-    read_file: Callable[[Project, Path, bool], T | None],
+    read_file: Callable[[Project, Path], T | Unrecognised],
     empty: str,
-) -> tuple[tuple[T, ...], tuple[Absent, ...]]:
-    """Every file of ``kind`` read once (in order, no repeats), and declared paths that hold none.
+) -> Found[T]:
+    """Every candidate of ``kind`` read once (in order, no repeats), sorted into what it is.
 
-    ``read_file(project, path, explicit)`` returns None for a file that is not of this kind;
-    ``explicit`` is True when the manifest names that very file. Everything read, and every
-    declared path that is absent, is recorded for the report's artifacts list.
+    ``read_file(project, path)`` reads one file as the kind, or says why it is not one.
+    Everything read, and every declared path that is absent, is recorded for the report's
+    artifacts list; unrecognised files with status ``unrecognised``.
     """
     found: dict[Path, T] = {}
+    others: dict[Path, Unrecognised] = {}
     absent: list[Absent] = []
     for path, where in project.candidates(kind, defaults):
         if path.is_dir():
-            inside = [read_file(project, f, False) for f in project.files_under(path, suffixes)]
-            kept = [item for item in inside if item is not None]
+            inside = [read_file(project, f) for f in project.files_under(path, suffixes)]
+            kept = [item for item in inside if not isinstance(item, Unrecognised)]
+            rest = [item for item in inside if isinstance(item, Unrecognised)]
             for item in kept:
                 found.setdefault(item.path, item)
+            for other in rest:
+                others.setdefault(other.path, other)
             if where is not None and not kept:
-                absent.append(Absent(project.rel(path), where, empty))
+                absent.append(Absent(project.rel(path), where, empty, tuple(rest)))
         elif path.is_file():
-            read = read_file(project, path, where is not None)
-            if read is not None:
+            read = read_file(project, path)
+            if isinstance(read, Unrecognised):
+                others.setdefault(path, read)
+                if where is not None:
+                    absent.append(Absent(read.rel, where, f"is not recognised: {read.reason}"))
+            else:
                 found.setdefault(path, read)
         elif where is not None:
             absent.append(Absent(project.rel(path), where, "does not exist"))
-    for item in found.values():
+    return _recorded(
+        project, kind, Found(tuple(found.values()), tuple(absent), _only(others, found))
+    )
+
+
+def _only(others: dict[Path, Unrecognised], found: dict[Path, T]) -> tuple[Unrecognised, ...]:
+    # A file named twice (a folder and the file in it) counts once, as what it is.
+    return tuple(item for path, item in others.items() if path not in found)
+
+
+def _recorded(project: Project, kind: str, result: Found[T]) -> Found[T]:
+    for item in result.items:
         project.record(Artifact(kind, item.rel, item.format, item.status))
-    for missing in absent:
-        project.record(Artifact(kind, missing.rel, UNKNOWN, "missing"))
-    return tuple(found.values()), tuple(absent)
+    unrecognised.record(project, kind, result.unrecognised)
+    for missing in result.absent:
+        if (kind, missing.rel) not in project.artifacts:
+            project.record(Artifact(kind, missing.rel, UNKNOWN, "missing"))
+    return result

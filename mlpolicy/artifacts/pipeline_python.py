@@ -1,10 +1,11 @@
 """Python pipeline files, recognised from their syntax tree alone: never imported or run.
 
-A file counts when a name imported from the framework is used the framework's way:
-Airflow ``DAG(...)``/``@dag``, Kedro ``Pipeline(...)``/``pipeline(...)``/``node(...)``,
-ZenML ``@pipeline``/``@step``, a Metaflow ``FlowSpec`` subclass with ``@step`` methods, and
-KFP ``@dsl.pipeline``/``@dsl.component``. A name that merely looks right (a local ``DAG``
-class) does not count, so ordinary modules in a ``pipelines/`` folder are left alone.
+A file counts when it defines a pipeline with a name imported from the framework: an
+Airflow ``DAG(...)``/``with DAG(...)``/``@dag``, a Kedro ``Pipeline(...)``/``pipeline(...)``,
+a ZenML ``@pipeline``, a Metaflow flow class (``@step`` methods), a KFP
+``@dsl.pipeline``. Parts of a pipeline alone (KFP components, ZenML steps, Kedro nodes,
+Airflow tasks) are not one, and a name that merely looks right (a local ``DAG`` class)
+does not count; such files get a :class:`NotPipeline` saying what was found instead.
 """
 
 from __future__ import annotations
@@ -12,21 +13,51 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from mlpolicy.artifacts.pipelines import Defect
+from mlpolicy.artifacts.pipelines import Defect, NotPipeline
 
 PYTHON = "python"
+_NONE = (
+    "Python file defines no pipeline (no Airflow DAG, Kedro pipeline, KFP @dsl.pipeline, "
+    "Metaflow FlowSpec or ZenML @pipeline)"
+)
 
-# format, framework package, names used as calls, names used as decorators
-_MARKERS: tuple[tuple[str, str, frozenset[str], frozenset[str]], ...] = (
-    ("airflow", "airflow", frozenset({"DAG", "dag"}), frozenset({"dag"})),
-    ("kedro", "kedro", frozenset({"Pipeline", "pipeline", "node", "Node"}), frozenset()),
-    ("zenml", "zenml", frozenset(), frozenset({"pipeline", "step"})),
-    ("kfp", "kfp", frozenset(), frozenset({"pipeline", "component", "container_component"})),
+# format, package, (calls, decorators) that define a pipeline, (calls, decorators) that
+# only define its parts, and what those parts are called in a message.
+_Marks = tuple[frozenset[str], frozenset[str]]
+_MARKERS: tuple[tuple[str, str, _Marks, _Marks, str], ...] = (
+    (
+        "airflow",
+        "airflow",
+        (frozenset({"DAG", "dag"}), frozenset({"dag"})),
+        (frozenset(), frozenset({"task"})),
+        "Airflow @task functions",
+    ),
+    (
+        "kedro",
+        "kedro",
+        (frozenset({"Pipeline", "pipeline"}), frozenset()),
+        (frozenset({"node", "Node"}), frozenset()),
+        "Kedro node(...) calls",
+    ),
+    (
+        "zenml",
+        "zenml",
+        (frozenset(), frozenset({"pipeline"})),
+        (frozenset(), frozenset({"step"})),
+        "ZenML @step functions",
+    ),
+    (
+        "kfp",
+        "kfp",
+        (frozenset(), frozenset({"pipeline"})),
+        (frozenset(), frozenset({"component", "container_component"})),
+        "@dsl.component functions",
+    ),
 )
 
 
-def parse(data: bytes) -> tuple[str, tuple[Defect, ...]] | None:
-    """The framework of a Python file and its defects; None when it defines no pipeline."""
+def parse(data: bytes) -> tuple[str, tuple[Defect, ...]] | NotPipeline:
+    """The framework of a Python file and its defects, or why it defines no pipeline."""
     try:
         tree = ast.parse(data)
     except SyntaxError as exc:
@@ -39,10 +70,17 @@ def parse(data: bytes) -> tuple[str, tuple[Defect, ...]] | None:
     if flows:
         return "metaflow", tuple(defect for flow in flows for defect in _flow_defects(flow, names))
     calls, decorators = _usages(tree, names)
-    for format_name, package, call_names, decorator_names in _MARKERS:
-        if _uses(calls, package, call_names) or _uses(decorators, package, decorator_names):
+    for format_name, package, defining, _, _ in _MARKERS:
+        if _uses(calls, package, defining[0]) or _uses(decorators, package, defining[1]):
             return format_name, ()
-    return None
+    parts = [
+        what
+        for _, package, _, (part_calls, part_decorators), what in _MARKERS
+        if _uses(calls, package, part_calls) or _uses(decorators, package, part_decorators)
+    ]
+    if parts:
+        return NotPipeline(f"Python file defines no pipeline (found only {' and '.join(parts)})")
+    return NotPipeline(_NONE)
 
 
 class _Names:
@@ -101,12 +139,11 @@ def _is(name: str, package: str, wanted: frozenset[str]) -> bool:
 
 
 def _metaflow_flows(tree: ast.Module, names: _Names) -> Iterator[ast.ClassDef]:
-    """Classes deriving directly from Metaflow's ``FlowSpec`` that have ``@step`` methods."""
+    """Classes with Metaflow ``@step`` methods that derive from a base class: ``FlowSpec``
+    itself, or a project's base such as Outerbounds' ``ProjectFlow`` (a flow's steps only
+    ever live on a flow class)."""
     for node in ast.walk(tree):
-        if not isinstance(node, ast.ClassDef):
-            continue
-        bases = {q for base in node.bases for q in names.qualify(base)}
-        if _uses(bases, "metaflow", frozenset({"FlowSpec"})) and _steps(node, names):
+        if isinstance(node, ast.ClassDef) and node.bases and _steps(node, names):
             yield node
 
 

@@ -1,8 +1,10 @@
-"""YAML pipeline definitions: ``dvc.yaml`` and Kubeflow Pipelines compiled IR, checked for shape.
+"""YAML pipeline definitions: ``dvc.yaml``, Kubeflow Pipelines IR and Argo Workflows, checked.
 
 The checks follow DVC's own ``dvc.yaml`` schema (``dvc/schema.py``: stage keys, ``foreach``/
-``do``, ``matrix``) and the KFP IR ``PipelineSpec`` (every task's component exists, every
-component's executor exists). Each defect carries the line and column of the offending key.
+``do``, ``matrix``), the KFP IR ``PipelineSpec`` (every task's component exists, every
+component's executor exists) and Argo's workflow spec (:mod:`pipeline_argo`). Each defect
+carries the line and column of the offending key. A file may hold several YAML documents
+(Argo manifests often do; ``kfp-kubernetes`` appends a platform spec to compiled IR).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from mlpolicy import yamlio
-from mlpolicy.artifacts.pipelines import Defect
+from mlpolicy.artifacts import pipeline_argo
+from mlpolicy.artifacts.pipelines import Defect, NotPipeline
 from mlpolicy.errors import DocumentError
 from mlpolicy.schema import suggest
 from mlpolicy.yamlio import JsonPath, YamlDocument
@@ -19,6 +22,11 @@ from mlpolicy.yamlio import JsonPath, YamlDocument
 DVC, KFP_IR, YAML = "dvc", "kfp-ir", "yaml"
 
 Check = Callable[[Any], bool]
+MAX_DOCUMENTS = 100
+NO_PIPELINE_KEYS = (
+    "YAML with no recognised pipeline keys (not dvc.yaml, Kubeflow Pipelines IR "
+    "or an Argo Workflow)"
+)
 
 
 def _is_str(value: Any) -> bool:
@@ -67,33 +75,62 @@ _TOP_KEYS: dict[str, tuple[str, Check]] = {
 }
 
 
-def parse(data: bytes, dvc: bool) -> tuple[str, tuple[Defect, ...]] | None:
-    """A YAML file's pipeline format and defects; None when it is some other YAML."""
+def parse(data: bytes, dvc: bool) -> tuple[str, tuple[Defect, ...]] | NotPipeline:
+    """A YAML file's pipeline format and defects, or why it holds no pipeline."""
     try:
-        document = _load(data, first_only=not dvc)
+        documents = [yamlio.load(data)] if dvc else _documents(data)
     except DocumentError as exc:
         return (DVC if dvc else YAML), (Defect(exc.message, exc.line, exc.column),)
     if dvc:
-        return DVC, tuple(_dvc_defects(document))
-    value = document.value
+        return DVC, tuple(_dvc_defects(documents[0]))
+    argo = [d for d in documents if pipeline_argo.is_argo(d.value)]
+    if argo:
+        return pipeline_argo.ARGO, tuple(f for d in argo for f in pipeline_argo.defects(d))
+    value = documents[0].value
     if isinstance(value, dict) and (
         "pipelineInfo" in value or {"root", "deploymentSpec"} <= value.keys()
     ):
-        return KFP_IR, tuple(_kfp_defects(document))
-    return None
+        return KFP_IR, tuple(_kfp_defects(documents[0]))
+    return NotPipeline(NO_PIPELINE_KEYS)
 
 
-def _load(data: bytes, first_only: bool) -> YamlDocument:
+def _documents(data: bytes) -> list[YamlDocument]:
+    """Every document of a multi-document file, positions counted from the file's start."""
+    lines = yamlio.decode(data).splitlines(keepends=True)
+    documents: list[YamlDocument] = []
+    start = 0
+    while len(documents) < MAX_DOCUMENTS:
+        try:
+            documents.append(_shifted("".join(lines[start:]), start))
+            return documents
+        except _NextDocument as cut:
+            end = cut.line
+        documents.append(_shifted("".join(lines[start:end]), start))
+        start = end
+    raise DocumentError(f"the file holds more than {MAX_DOCUMENTS} YAML documents")
+
+
+class _NextDocument(Exception):
+    """A second document starts at ``line`` (0-based, counted from the file's start)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def _shifted(text: str, offset: int) -> YamlDocument:
+    """``text`` (a single document, the file from line ``offset + 1``) loaded in place."""
     try:
-        return yamlio.load(data)
+        document = yamlio.load(text)
     except DocumentError as exc:
-        # `kfp-kubernetes` appends a second document (the platform spec) to compiled IR;
-        # the pipeline itself is the first one.
-        if not first_only or exc.line is None or "more than one YAML document" not in exc.message:
-            raise
-        second = exc.line
-    text = yamlio.decode(data)
-    return yamlio.load("".join(text.splitlines(keepends=True)[: second - 1]))
+        line = None if exc.line is None else exc.line + offset
+        if "more than one YAML document" in exc.message and line is not None and line > 1 + offset:
+            raise _NextDocument(line - 1) from None
+        raise DocumentError(exc.message, line, exc.column) from None
+    positions = {
+        path: (line + offset, column) for path, (line, column) in document.positions.items()
+    }
+    return YamlDocument(document.value, positions)
 
 
 def _defect(document: YamlDocument, path: JsonPath, message: str) -> Defect:

@@ -4,13 +4,14 @@ Public API:
 
 - ``read(project) -> Pipelines``: every definition of the project, read once per check
   (cached on the project) and recorded in the report's artifacts list.
-- ``Pipelines.definitions``: files recognised as pipeline definitions (valid or not), plus
-  files the manifest names that are not recognised; ``Pipelines.absent``: declared paths
-  that hold no definition.
+- ``Pipelines.definitions``: files recognised as pipeline definitions (valid or not);
+  ``Pipelines.absent``: declared paths that yield no definition; ``Pipelines.unrecognised``:
+  candidate files that are no pipeline definition, each with the reason.
 - ``parse(name, data)``: what one file is, from its name and bytes alone.
 
-Formats: ``dvc.yaml`` (DVC), Kubeflow Pipelines compiled IR YAML, and Python files of
-Airflow, Kedro, ZenML, Metaflow and KFP, recognised with ``ast`` and never imported.
+Formats: ``dvc.yaml`` (DVC), Kubeflow Pipelines compiled IR YAML, Argo Workflows (what KFP
+v1 compiles to), and Python files of Airflow, Kedro, ZenML, Metaflow and KFP, recognised
+with ``ast`` and never imported. Default places are the frameworks' own scaffolds.
 """
 
 from __future__ import annotations
@@ -19,22 +20,33 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mlpolicy import yamlio
+from mlpolicy import safeio, yamlio
 from mlpolicy.artifacts.discovery import UNKNOWN as UNKNOWN  # rules compare formats with it
 from mlpolicy.artifacts.discovery import Absent as Absent  # rules read Pipelines.absent
 from mlpolicy.artifacts.discovery import collect
+from mlpolicy.artifacts.unrecognised import Unrecognised
 
 if TYPE_CHECKING:
     from mlpolicy.project import Project
 
 KIND = "pipelines"
-DEFAULTS = ("dvc.yaml", "pipelines", "pipeline")
+# The frameworks' scaffolds: Airflow's dags/, `kedro new`'s src/<package>/pipelines/,
+# Metaflow's and ZenML's flows/ (their templates and examples keep flows there).
+DEFAULTS = ("dvc.yaml", "pipelines", "pipeline", "dags", "src/*/pipelines", "flows")
+LOCATIONS = "dvc.yaml, pipelines/, pipeline/, dags/, src/*/pipelines/, flows/"
 SUFFIXES = (".py", ".yaml", ".yml")
 MAX_BYTES = yamlio.MAX_BYTES
 NOT_RECOGNISED = (
-    "not a recognised pipeline definition (expected dvc.yaml, a Kubeflow Pipelines IR YAML, "
-    "or a Python file defining an Airflow, Kedro, ZenML, Metaflow or KFP pipeline)"
+    "not a pipeline definition (expected dvc.yaml, Kubeflow Pipelines IR or Argo Workflow "
+    "YAML, or Python defining an Airflow, Kedro, ZenML, Metaflow or KFP pipeline)"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class NotPipeline:
+    """Why a file read as a pipeline candidate is not one."""
+
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +64,7 @@ class Definition:
 
     path: Path
     rel: str
-    format: str  # dvc | kfp-ir | airflow | kedro | zenml | metaflow | kfp | python | yaml | unknown
+    format: str  # dvc | kfp-ir | argo | airflow | kedro | zenml | metaflow | kfp | python | yaml
     defects: tuple[Defect, ...]
     status: str  # ok | invalid | unreadable
 
@@ -68,6 +80,7 @@ class Pipelines:
     definitions: tuple[Definition, ...]
     absent: tuple[Absent, ...]
     declared: bool  # the manifest names the paths (no default search)
+    unrecognised: tuple[Unrecognised, ...] = ()
 
 
 def read(project: Project) -> Pipelines:
@@ -77,30 +90,28 @@ def read(project: Project) -> Pipelines:
 
 def _read(project: Project) -> Pipelines:
     empty = "holds no recognised pipeline definition"
-    definitions, absent = collect(project, KIND, DEFAULTS, SUFFIXES, _read_file, empty)
-    return Pipelines(definitions, absent, project.declared(KIND) is not None)
+    found = collect(project, KIND, DEFAULTS, SUFFIXES, _read_file, empty)
+    declared = project.declared(KIND) is not None
+    return Pipelines(found.items, found.absent, declared, found.unrecognised)
 
 
-def _read_file(project: Project, path: Path, explicit: bool) -> Definition | None:
+def _read_file(project: Project, path: Path) -> Definition | Unrecognised:
     rel = project.rel(path)
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        return Definition(
-            path, rel, UNKNOWN, (Defect(f"cannot read: {exc.strerror}"),), "unreadable"
-        )
+        data = safeio.read_bounded(path, MAX_BYTES)
+    except safeio.TooLarge as exc:
+        return Definition(path, rel, UNKNOWN, (Defect(f"the file {exc.reason}"),), "invalid")
+    except safeio.FileProblem as exc:
+        return Definition(path, rel, UNKNOWN, (Defect(f"the file {exc.reason}"),), "unreadable")
     parsed = parse(path.name, data)
-    if parsed is None:
-        if not explicit:
-            return None
-        parsed = (UNKNOWN, (Defect(NOT_RECOGNISED),))
+    if isinstance(parsed, NotPipeline):
+        return Unrecognised(path, rel, parsed.reason)
     format_name, defects = parsed
     return Definition(path, rel, format_name, defects, "invalid" if defects else "ok")
 
 
-def parse(name: str, data: bytes) -> tuple[str, tuple[Defect, ...]] | None:
-    """The format of file ``name`` holding ``data`` and its defects; None: not a pipeline."""
+def parse(name: str, data: bytes) -> tuple[str, tuple[Defect, ...]] | NotPipeline:
+    """The format of file ``name`` holding ``data`` and its defects, or why it is none."""
     if len(data) > MAX_BYTES:
         return UNKNOWN, (Defect(f"file is larger than {MAX_BYTES} bytes; it was not read"),)
     # The format modules import Defect from here, so they are imported when first needed.
@@ -112,4 +123,4 @@ def parse(name: str, data: bytes) -> tuple[str, tuple[Defect, ...]] | None:
         from mlpolicy.artifacts import pipeline_yaml
 
         return pipeline_yaml.parse(data, dvc=name == "dvc.yaml")
-    return None
+    return NotPipeline(NOT_RECOGNISED)

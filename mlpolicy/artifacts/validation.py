@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mlpolicy import yamlio
+from mlpolicy import safeio, yamlio
 from mlpolicy.artifacts.discovery import Absent, collect
 from mlpolicy.artifacts.evidence import MAX_BYTES, invalid, parse, position
 from mlpolicy.artifacts.evidence import Evidence as Evidence  # rules import it from here
+from mlpolicy.artifacts.unrecognised import Unrecognised
 from mlpolicy.errors import DocumentError
 from mlpolicy.findings import Location
 from mlpolicy.yamlio import JsonPath
@@ -38,6 +39,12 @@ DEFAULTS = (
     "gx/uncommitted/validations/**/*.json",
 )
 SUFFIXES = (".json", ".xml")
+LOCATIONS = "reports/pipeline-validation.json, reports/*.xml, gx/uncommitted/validations/"
+_WHY_NOT = {
+    ".xml": "XML that is not a JUnit report",
+    ".json": "JSON that is neither an mlpolicy validation record nor a Great Expectations "
+    "validation result",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +53,7 @@ class Validation:
 
     evidence: tuple[Evidence, ...]
     absent: tuple[Absent, ...]
+    unrecognised: tuple[Unrecognised, ...] = ()
 
     @property
     def usable(self) -> tuple[Evidence, ...]:
@@ -59,17 +67,23 @@ def read(project: Project) -> Validation:
 
 def _read(project: Project) -> Validation:
     empty = "holds no validation evidence"
-    return Validation(*collect(project, KIND, DEFAULTS, SUFFIXES, _read_file, empty))
+    found = collect(project, KIND, DEFAULTS, SUFFIXES, _read_file, empty)
+    return Validation(found.items, found.absent, found.unrecognised)
 
 
-def _read_file(project: Project, path: Path, explicit: bool) -> Evidence | None:
+def _read_file(project: Project, path: Path) -> Evidence | Unrecognised:
     rel = project.rel(path)
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        return invalid(path, rel, f"cannot read: {exc.strerror}", status="unreadable")
-    return parse(path, rel, data, explicit)
+        data = safeio.read_bounded(path, MAX_BYTES)
+    except safeio.TooLarge as exc:
+        return invalid(path, rel, f"the file {exc.reason}")
+    except safeio.FileProblem as exc:
+        return invalid(path, rel, f"the file {exc.reason}", status="unreadable")
+    evidence = parse(path, rel, data, explicit=False)
+    if evidence is None:
+        why = _WHY_NOT.get(path.suffix.lower(), "not a JSON or XML file")
+        return Unrecognised(path, rel, why)
+    return evidence
 
 
 def locate(evidence: Evidence, path: JsonPath) -> Location:

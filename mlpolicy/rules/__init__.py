@@ -11,6 +11,7 @@ from mlpolicy.rules import (
     model_card,
     monitoring,
     paths,
+    pipeline_lock,
     pipelines,
     staleness,
     validation,
@@ -31,6 +32,7 @@ _MODULES = (
     staleness,
     git,
     change,
+    pipeline_lock,
 )
 
 IMPLEMENTED: dict[str, Rule] = {rule.id: rule for module in _MODULES for rule in module.RULES}

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from mlpolicy.artifacts import pipelines
+from mlpolicy.artifacts.unrecognised import looked_at
 from mlpolicy.findings import Location, Problem
 from mlpolicy.rules.base import implement
 
@@ -13,8 +14,9 @@ if TYPE_CHECKING:
     from mlpolicy.project import Project
 
 _MISSING_HINT = (
-    "Commit the pipeline definition (dvc.yaml, a compiled Kubeflow pipeline, or an Airflow, "
-    "Kedro, ZenML, Metaflow or KFP Python file under pipelines/) or fix `artifacts.pipelines`."
+    "Commit the pipeline definition (dvc.yaml, a compiled Kubeflow or Argo workflow, or an "
+    "Airflow, Kedro, ZenML, Metaflow or KFP Python file defining the pipeline itself) where "
+    "mlpolicy looks, or point `artifacts.pipelines` at it."
 )
 _INVALID_HINTS = {
     "dvc": "See https://dvc.org/doc/user-guide/project-structure/dvcyaml-files; "
@@ -24,7 +26,9 @@ _INVALID_HINTS = {
     "python": "Fix the syntax error; mlpolicy only parses the file, it never imports or runs it.",
     "yaml": "Fix the YAML at that position.",
     "metaflow": "Add the missing step; Metaflow runs a flow from `start` to `end`.",
-    pipelines.UNKNOWN: "Point `artifacts.pipelines` at the pipeline definition itself.",
+    "argo": "Argo runs `spec.templates` from `spec.entrypoint`; "
+    "`argo lint` shows what Argo refuses.",
+    pipelines.UNKNOWN: "Make the file a readable regular file of a sane size.",
 }
 
 
@@ -32,11 +36,15 @@ def pipeline_missing(project: Project) -> Iterator[Problem]:
     """
     ## What it does
     Flags a project with no pipeline definition mlpolicy recognises, and every path under
-    `artifacts: pipelines:` that does not exist or is a directory holding no definition.
-    Without a declaration, `dvc.yaml`, `pipelines/` and `pipeline/` are searched. Recognised
-    are `dvc.yaml`, Kubeflow Pipelines compiled IR YAML, and Python files that define an
-    Airflow DAG, a Kedro pipeline, a ZenML pipeline, a Metaflow flow or a KFP pipeline
-    (read as syntax only: never imported or run).
+    `artifacts: pipelines:` that does not exist, is a directory holding no definition, or
+    is a file that is none. Without a declaration, `dvc.yaml`, `pipelines/`, `pipeline/`
+    and the frameworks' own scaffolds are searched: Airflow's `dags/`, Kedro's
+    `src/*/pipelines/`, Metaflow's and ZenML's `flows/`. Recognised are `dvc.yaml`,
+    Kubeflow Pipelines compiled IR YAML, Argo Workflows (what KFP v1 compiles to), and
+    Python files that define an Airflow DAG, a Kedro pipeline, a ZenML `@pipeline`, a
+    Metaflow flow or a KFP `@dsl.pipeline` (read as syntax only: never imported or run).
+    A file of components, steps or nodes alone defines no pipeline. The message names
+    the files that were looked at and why each is not a pipeline definition.
 
     ## Why is this bad?
     The pipeline phase is done when data processing, training and serving are automated.
@@ -104,17 +112,16 @@ def pipeline_missing(project: Project) -> Iterator[Problem]:
     """
     found = pipelines.read(project)
     for absent in found.absent:
-        yield Problem(
-            f'pipeline definition "{absent.rel}" {absent.reason}', absent.location, _MISSING_HINT
-        )
+        message = f'pipeline definition "{absent.rel}" {absent.reason}'
+        yield Problem(message + looked_at(absent.looked_at), absent.location, _MISSING_HINT)
     if not found.definitions and not found.absent:
         if found.declared:
             where = project.manifest_location(("artifacts", "pipelines"))
             message = "no usable pipeline definition: every declared path was refused"
         else:
             where = project.manifest_location(("phase",))
-            message = "no pipeline definition found (dvc.yaml, pipelines/, pipeline/)"
-        yield Problem(message, where, _MISSING_HINT)
+            message = f"no pipeline definition found ({pipelines.LOCATIONS})"
+        yield Problem(message + looked_at(found.unrecognised), where, _MISSING_HINT)
 
 
 def pipeline_invalid(project: Project) -> Iterator[Problem]:
@@ -124,8 +131,9 @@ def pipeline_invalid(project: Project) -> Iterator[Problem]:
     that does not parse; a `dvc.yaml` without `stages`, a stage without `cmd`, an unknown
     key (`dep:` for `deps:`), a `deps`/`outs`/`params` that is not a list, a `foreach`
     without `do`; a compiled Kubeflow pipeline whose tasks name undefined components or
-    whose components name undefined executors; a Metaflow flow without `start` or `end`;
-    and a file named under `artifacts: pipelines:` that is no pipeline definition at all.
+    whose components name undefined executors; an Argo Workflow without templates or
+    whose entrypoint, DAG task or step names a template it does not define; a Metaflow
+    flow without `start` or `end`; and a definition that cannot be read.
 
     ## Why is this bad?
     A definition the orchestrator cannot load automates nothing: `dvc repro` refuses the

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from mlpolicy.artifacts import evidence as formats
 from mlpolicy.artifacts import pipelines, validation
 from mlpolicy.artifacts.evidence import Evidence
+from mlpolicy.artifacts.unrecognised import looked_at
 from mlpolicy.findings import Artifact, Problem
 from mlpolicy.rules.base import implement
 
@@ -37,6 +38,8 @@ def pipeline_validation_missing(project: Project) -> Iterator[Problem]:
     `reports/pipeline-validation.json`, `reports/*.xml` and
     `gx/uncommitted/validations/` are searched. Evidence is a record written by
     `mlpolicy attest`, a JUnit XML report, or a Great Expectations validation result.
+    The message names the XML and JSON files that were looked at and why each is not
+    evidence; a file the manifest names that is not evidence is flagged by itself.
 
     ## Why is this bad?
     The pipeline phase ends with *validated* pipelines. A pipeline nobody has tested may
@@ -105,7 +108,7 @@ def pipeline_validation_missing(project: Project) -> Iterator[Problem]:
     found = validation.read(project)
     for absent in found.absent:
         message = f'pipeline validation evidence "{absent.rel}" {absent.reason}'
-        yield Problem(message, absent.location, _MISSING_HINT)
+        yield Problem(message + looked_at(absent.looked_at), absent.location, _MISSING_HINT)
     for evidence in found.evidence:
         if not evidence.usable:
             message = f"{evidence.rel} is not usable validation evidence: {evidence.message}"
@@ -116,9 +119,9 @@ def pipeline_validation_missing(project: Project) -> Iterator[Problem]:
         message = (
             "no usable validation evidence: every declared path was refused"
             if declared
-            else "no pipeline validation evidence found (reports/pipeline-validation.json, "
-            "reports/*.xml, gx/uncommitted/validations/)"
+            else f"no pipeline validation evidence found ({validation.LOCATIONS})"
         )
+        message += looked_at(found.unrecognised)
         yield Problem(message, project.manifest_location(key), _MISSING_HINT)
 
 

@@ -35,7 +35,7 @@ NOT_PIPELINES = [
 
 def _parse(name: str, text: str) -> tuple[str, list[tuple[str, int | None]]] | None:
     parsed = pipelines.parse(name, text.encode())
-    if parsed is None:
+    if isinstance(parsed, pipelines.NotPipeline):
         return None
     return parsed[0], [(d.message, d.line) for d in parsed[1]]
 
@@ -49,7 +49,7 @@ def test_real_samples_are_recognised_and_valid(sample: str, format_name: str) ->
 @pytest.mark.parametrize("sample", NOT_PIPELINES)
 def test_other_python_and_yaml_files_are_not_pipelines(sample: str) -> None:
     path = SAMPLES / sample
-    assert pipelines.parse(path.name, path.read_bytes()) is None
+    assert isinstance(pipelines.parse(path.name, path.read_bytes()), pipelines.NotPipeline)
 
 
 def test_dvc_stage_problems_point_at_their_keys() -> None:
@@ -112,7 +112,7 @@ def test_dvc_without_stages_or_unparseable() -> None:
 
 def _yaml_error(text: str) -> str:
     parsed = pipelines.parse("dvc.yaml", text.encode())
-    assert parsed is not None
+    assert not isinstance(parsed, pipelines.NotPipeline)
     return parsed[1][0].message
 
 
@@ -145,6 +145,68 @@ def test_kfp_ir_with_a_platform_spec_document_reads_the_pipeline() -> None:
     assert _parse("churn_pipeline.yaml", text) == ("kfp-ir", [])
 
 
+ARGO = Path(__file__).parent.parent / "fixtures" / "argo"
+
+
+@pytest.mark.parametrize(
+    "name", ["dag-diamond.yaml", "cron-workflow.yaml", "clustertemplates.yaml"]
+)
+def test_real_argo_workflows_are_pipelines(name: str) -> None:
+    assert pipelines.parse(name, (ARGO / name).read_bytes()) == ("argo", ())
+
+
+def test_argo_defects_point_at_their_line_in_any_document() -> None:
+    text = (
+        "apiVersion: v1\n"
+        "kind: ConfigMap\n"
+        "data: {a: b}\n"
+        "---\n"
+        "apiVersion: argoproj.io/v1alpha1\n"
+        "kind: Workflow\n"
+        "spec:\n"
+        "  entrypoint: main\n"
+        "  templates:\n"
+        "  - name: diamond\n"
+        "    dag:\n"
+        "      tasks:\n"
+        "      - {name: a, template: echo}\n"
+        "      - {name: b, templateRef: {name: other, template: x}}\n"
+        "---\n"
+        "apiVersion: argoproj.io/v1alpha1\n"
+        "kind: WorkflowTemplate\n"
+        "spec:\n"
+        "  templates: []\n"
+    )
+    assert _parse("wf.yaml", text) == (
+        "argo",
+        [
+            ('entrypoint "main" is not a template of this workflow', 8),
+            ('task a: template "echo" is not defined in this workflow', 13),
+            ("WorkflowTemplate defines no `templates`", 19),
+        ],
+    )
+
+
+def test_argo_workflow_without_entrypoint_or_spec() -> None:
+    head = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\n"
+    assert _parse("a.yaml", head + "spec:\n  templates: [{name: a, container: {}}]\n") == (
+        "argo",
+        [("Workflow has no `entrypoint`", 3)],
+    )
+    assert _parse("a.yaml", head + "metadata: {name: x}\n") == (
+        "argo",
+        [("Workflow needs a `spec` mapping", 1)],
+    )
+    ref = head + "spec:\n  workflowTemplateRef: {name: train}\n"
+    assert _parse("a.yaml", ref) == ("argo", [])
+
+
+def test_other_yaml_says_why_it_is_no_pipeline() -> None:
+    parsed = pipelines.parse("config.yaml", b"learning_rate: 0.1\n---\nbatch: 32\n")
+    assert isinstance(parsed, pipelines.NotPipeline)
+    assert parsed.reason.startswith("YAML with no recognised pipeline keys")
+
+
 def test_python_syntax_error_has_its_line() -> None:
     assert _parse("dag.py", "from airflow import DAG\n\ndef broken(:\n") == (
         "python",
@@ -159,8 +221,28 @@ def test_python_syntax_error_has_its_line() -> None:
         ("from airflow.models.dag import DAG as D\nD('x')\n", "airflow"),
         ("from kedro.pipeline import node, pipeline\np = pipeline([node(f, 'a', 'b')])\n", "kedro"),
         ("import kfp.dsl as dsl\n@dsl.pipeline(name='x')\ndef p():\n    pass\n", "kfp"),
-        ("from kfp.dsl import *\n@component\ndef c():\n    pass\n", "kfp"),
-        ("from zenml import step\n@step\ndef s():\n    pass\n", "zenml"),
+        ("from kfp.dsl import *\n@component\ndef c():\n    pass\n@pipeline\ndef p(): c()\n", "kfp"),
+        ("from zenml import pipeline\n@pipeline\ndef s():\n    pass\n", "zenml"),
+        (
+            "from zenml.pipelines import pipeline\n@pipeline(enable_cache=False)\ndef s(): pass\n",
+            "zenml",
+        ),
+        (
+            "from airflow.decorators import dag\n@dag(schedule=None)\ndef d():\n    pass\n",
+            "airflow",
+        ),
+        ("from airflow.sdk import DAG\nwith DAG('x') as d:\n    pass\n", "airflow"),
+        (
+            "from metaflow import step\nfrom obproject import ProjectFlow\n"
+            "class Etl(ProjectFlow):\n    @step\n    def start(self): self.next(self.end)\n"
+            "    @step\n    def end(self): pass\n",
+            "metaflow",
+        ),
+        (
+            "from kedro.pipeline import Pipeline, node\ndef create_pipeline(**kw):\n"
+            "    return Pipeline([node(f, 'a', 'b')])\n",
+            "kedro",
+        ),
     ],
 )
 def test_python_frameworks_are_recognised_by_their_imports(source: str, format_name: str) -> None:
@@ -179,6 +261,26 @@ def test_python_frameworks_are_recognised_by_their_imports(source: str, format_n
 )
 def test_lookalikes_are_not_pipelines(source: str) -> None:
     assert _parse("p.py", source) is None
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        (
+            "from kfp import dsl\n@dsl.component(base_image='python:3.11')\ndef c():\n"
+            "    pass\n@dsl.container_component\ndef d():\n    pass\n",
+            "found only @dsl.component functions",
+        ),
+        ("from zenml import step\n@step\ndef s():\n    pass\n", "found only ZenML @step"),
+        ("from kedro.pipeline import node\nn = node(f, 'a', 'b')\n", "found only Kedro node"),
+        ("from airflow.decorators import task\n@task\ndef t():\n    pass\n", "Airflow @task"),
+        ("def featurize(frame):\n    return frame\n", "no Airflow DAG, Kedro pipeline"),
+    ],
+)
+def test_parts_of_a_pipeline_alone_are_not_one_and_say_why(source: str, found: str) -> None:
+    parsed = pipelines.parse("parts.py", source.encode())
+    assert isinstance(parsed, pipelines.NotPipeline)
+    assert parsed.reason.startswith("Python file defines no pipeline") and found in parsed.reason
 
 
 def test_metaflow_flow_needs_start_and_end() -> None:
@@ -318,11 +420,47 @@ def test_defaults_read_dvc_and_the_pipelines_directory_once(tmp_path: Path) -> N
         ("pipelines/dags/churn.py", "airflow", "ok"),
     ]
     assert found.absent == () and not found.declared
+    assert [(u.rel, u.reason[:35]) for u in found.unrecognised] == [
+        ("pipelines/config.yaml", "YAML with no recognised pipeline ke"),
+        ("pipelines/helpers.py", "Python file defines no pipeline (no"),
+    ]
     assert {a.path: a.status for a in project.artifacts.values()} == {
         "dvc.yaml": "ok",
         "pipelines/broken.py": "invalid",
         "pipelines/dags/churn.py": "ok",
+        "pipelines/config.yaml": "unrecognised",
+        "pipelines/helpers.py": "unrecognised",
     }
+
+
+def test_the_frameworks_scaffolds_are_default_locations(tmp_path: Path) -> None:
+    kedro = SAMPLES / "kedro" / "src" / "churn_kedro"
+    project = _project(
+        tmp_path,
+        "version: 1\nphase: pipeline\n",
+        {
+            "dags/churn.py": (SAMPLES / "airflow" / "churn_training_dag.py").read_bytes(),
+            "dags/common/util.py": "RETRIES = 3\n",
+            "src/churn/pipelines/training/pipeline.py": (
+                kedro / "pipelines" / "training" / "pipeline.py"
+            ).read_bytes(),
+            "src/churn/pipelines/training/__init__.py": "",
+            "src/churn/pipeline_registry.py": (kedro / "pipeline_registry.py").read_bytes(),
+            "flows/churn_flow.py": (SAMPLES / "metaflow" / "churn_flow.py").read_bytes(),
+            "flows/zen.py": (SAMPLES / "zenml" / "churn_pipeline.py").read_bytes(),
+        },
+    )
+    found = pipelines.read(project)
+    assert [(d.rel, d.format, d.status) for d in found.definitions] == [
+        ("dags/churn.py", "airflow", "ok"),
+        ("src/churn/pipelines/training/pipeline.py", "kedro", "ok"),
+        ("flows/churn_flow.py", "metaflow", "ok"),
+        ("flows/zen.py", "zenml", "ok"),
+    ]
+    assert [u.rel for u in found.unrecognised] == [
+        "dags/common/util.py",
+        "src/churn/pipelines/training/__init__.py",
+    ]
 
 
 def test_declared_paths_missing_empty_and_unrecognised(tmp_path: Path) -> None:
@@ -337,16 +475,23 @@ def test_declared_paths_missing_empty_and_unrecognised(tmp_path: Path) -> None:
         },
     )
     found = pipelines.read(project)
-    assert [(a.rel, a.reason, a.location.line) for a in found.absent] == [
+    assert [(a.rel, a.reason[:41], a.location.line) for a in found.absent] == [
         ("dvc.yaml", "does not exist", 5),
         ("flows", "holds no recognised pipeline definition", 6),
+        ("src/train.py", "is not recognised: Python file defines no", 7),
     ]
+    assert [u.rel for u in found.absent[1].looked_at] == ["flows/util.py"]
     assert [(d.rel, d.format, d.status) for d in found.definitions] == [
-        ("src/train.py", "unknown", "invalid"),
         ("kfp/churn.yaml", "kfp-ir", "ok"),
     ]
-    assert found.definitions[0].defects[0].message == pipelines.NOT_RECOGNISED
-    assert project.artifacts[("pipelines", "dvc.yaml")].status == "missing"
+    statuses = {path: a.status for (_, path), a in project.artifacts.items()}
+    assert statuses == {
+        "kfp/churn.yaml": "ok",
+        "flows/util.py": "unrecognised",
+        "src/train.py": "unrecognised",
+        "dvc.yaml": "missing",
+        "flows": "missing",
+    }
 
 
 def test_nothing_found(tmp_path: Path) -> None:

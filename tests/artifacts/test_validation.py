@@ -371,7 +371,13 @@ def test_default_locations(tmp_path: Path) -> None:
         ("reports/pipeline-tests.xml", "junit", True),
         ("gx/uncommitted/validations/suite/run/2026/batch.json", "great-expectations", False),
     ]
-    assert len(project.artifacts) == 3
+    assert [(u.rel, u.reason) for u in found.unrecognised] == [
+        ("reports/coverage.xml", "XML that is not a JUnit report"),
+    ]
+    assert project.artifacts[("pipeline_validation", "reports/coverage.xml")].status == (
+        "unrecognised"
+    )
+    assert len(project.artifacts) == 4
 
 
 def test_declared_missing_directory_and_bad_file(tmp_path: Path) -> None:
@@ -389,11 +395,9 @@ def test_declared_missing_directory_and_bad_file(tmp_path: Path) -> None:
     assert [(a.rel, a.reason, a.location.line) for a in found.absent] == [
         ("reports/missing.json", "does not exist", 5),
         ("empty", "holds no validation evidence", 7),
+        ("notes.txt", "is not recognised: not a JSON or XML file", 8),
     ]
-    assert [(e.rel, e.status) for e in found.evidence] == [
-        ("checks/a/t.xml", "ok"),
-        ("notes.txt", "invalid"),
-    ]
+    assert [(e.rel, e.status) for e in found.evidence] == [("checks/a/t.xml", "ok")]
     assert [e.rel for e in found.usable] == ["checks/a/t.xml"]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import SAMPLES, Repo
 
@@ -74,8 +76,20 @@ def test_declared_file_that_is_no_pipeline(repo: Repo) -> None:
     )
     repo.commit()
     result = repo.check("--format", "json", "--select", "MLP301,MLP302")
-    findings = [(f["rule"], f["path"]) for f in result.json()["projects"][0]["findings"]]
-    assert findings == [("MLP302", "run.py")]
+    findings = [
+        (f["rule"], f["path"], f["line"], f["message"])
+        for f in result.json()["projects"][0]["findings"]
+    ]
+    assert findings == [
+        (
+            "MLP301",
+            "mlpolicy.yaml",
+            4,
+            'pipeline definition "run.py" is not recognised: Python file defines no pipeline'
+            " (no Airflow DAG, Kedro pipeline, KFP @dsl.pipeline, Metaflow FlowSpec or ZenML"
+            " @pipeline)",
+        )
+    ]
     assert result.code == 1
 
 
@@ -86,3 +100,89 @@ def test_artifacts_are_listed_in_the_report(repo: Repo) -> None:
     assert {"kind": "pipelines", "path": "dvc.yaml", "format": "dvc", "status": "ok"} in report[
         "projects"
     ][0]["artifacts"]
+
+
+LAYOUTS = SAMPLES.parent / "fixtures" / "layouts"
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("framework", ["airflow", "kedro", "metaflow", "zenml"])
+def test_real_scaffold_layouts_need_no_declaration(repo: Repo, framework: str) -> None:
+    assert _findings(repo, _tree(LAYOUTS / framework)) == []
+
+
+def test_a_components_only_file_is_no_pipeline_and_is_named(repo: Repo) -> None:
+    components = (
+        "from kfp import dsl\n\n@dsl.component(base_image='python:3.11')\n"
+        "def train(lr: float) -> float:\n    return 0.8\n"
+    )
+    repo.write({"mlpolicy.yaml": MANIFEST, "pipelines/build.py": components})
+    repo.write(
+        {"pipelines/steps.py": (LAYOUTS / "zenml" / "steps" / "simple_step.py").read_bytes()}
+    )
+    repo.commit()
+    result = repo.check("--format", "json", "--select", "MLP301,MLP302")
+    [finding] = result.json()["projects"][0]["findings"]
+    assert (finding["rule"], finding["line"]) == ("MLP301", 2)
+    assert finding["message"] == (
+        "no pipeline definition found (dvc.yaml, pipelines/, pipeline/, dags/, src/*/pipelines/,"
+        " flows/) (looked at pipelines/build.py: Python file defines no pipeline (found only"
+        " @dsl.component functions); pipelines/steps.py: Python file defines no pipeline"
+        " (found only ZenML @step functions))"
+    )
+
+
+def test_the_looked_at_list_is_bounded(repo: Repo) -> None:
+    files = {f"dags/helper_{i}.py": "RETRIES = 3\n" for i in range(5)}
+    repo.write({"mlpolicy.yaml": MANIFEST, **files})
+    repo.commit()
+    [finding] = repo.check("--format", "json", "--select", "MLP301").json()["projects"][0][
+        "findings"
+    ]
+    assert "dags/helper_2.py: Python file defines no pipeline" in finding["message"]
+    assert "helper_3" not in finding["message"]
+    assert finding["message"].endswith("; and 2 more)")
+
+
+def test_an_unrecognised_file_alone_in_a_declared_folder_fails_and_is_named(repo: Repo) -> None:
+    manifest = MANIFEST + "artifacts:\n  pipelines: [workflows/]\n"
+    repo.write({"mlpolicy.yaml": manifest, "workflows/wf.yaml": "name: nightly\nsteps: [a]\n"})
+    repo.commit()
+    result = repo.check("--format", "json", "--select", "MLP301")
+    [finding] = result.json()["projects"][0]["findings"]
+    assert (finding["rule"], finding["path"], finding["line"]) == ("MLP301", "mlpolicy.yaml", 4)
+    assert "workflows/wf.yaml: YAML with no recognised pipeline keys" in finding["message"]
+    assert result.code == 1
+
+
+def test_unrecognised_files_beside_a_pipeline_are_listed_not_flagged(repo: Repo) -> None:
+    repo.write(
+        {
+            "mlpolicy.yaml": MANIFEST,
+            "pipelines/wf.yaml": (
+                SAMPLES.parent / "fixtures" / "argo" / "dag-diamond.yaml"
+            ).read_bytes(),
+            "pipelines/settings.yaml": "retries: 3\n",
+        }
+    )
+    repo.commit()
+    report = repo.check("--format", "json", "--select", "MLP301,MLP302").json()
+    project = report["projects"][0]
+    assert project["findings"] == []
+    assert {(a["path"], a["format"], a["status"]) for a in project["artifacts"]} == {
+        ("pipelines/wf.yaml", "argo", "ok"),
+        ("pipelines/settings.yaml", "unknown", "unrecognised"),
+    }
+
+
+def test_a_malformed_argo_workflow_is_reported_at_its_line(repo: Repo) -> None:
+    workflow = (
+        "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: t-}\n"
+        "spec:\n  entrypoint: train\n  templates:\n  - name: main\n    container: {image: x}\n"
+    )
+    assert _findings(repo, {"pipelines/train.yaml": workflow}) == [
+        ("MLP302", "pipelines/train.yaml", 5)
+    ]

@@ -129,6 +129,23 @@ def test_junit_then_a_pipeline_definition_change_is_mlp305(repo: Repo) -> None:
     assert len(found) == 1 and "dvc.yaml" in found[0]["message"]
 
 
+def test_each_changed_path_is_named_with_its_own_commit(repo: Repo) -> None:
+    _validated(repo)
+    pipeline = repo.write({"dvc.yaml": DVC.replace("train.py", "train.py --fast")}).commit("p")
+    code = repo.write({"src/train.py": "LR = 0.02\n"}).commit("code change")
+    found = _findings(repo, "MLP305")
+    date = repo.git("log", "-1", "--format=%cs", code)
+    assert f"src changed in {code[:7]} ({date}), dvc.yaml in {pipeline[:7]}" in found[0]["message"]
+
+
+def test_paths_changed_in_one_commit_are_named_together(repo: Repo) -> None:
+    _validated(repo)
+    both = {"dvc.yaml": DVC.replace("train.py", "train.py --fast"), "src/train.py": "LR = 1\n"}
+    code = repo.write(both).commit("both")
+    found = _findings(repo, "MLP305")
+    assert f"src, dvc.yaml changed in {code[:7]} (" in found[0]["message"]
+
+
 def test_evidence_committed_with_the_change_is_fresh(repo: Repo) -> None:
     _validated(repo)
     repo.write({"src/train.py": "LR = 0.02\n", "reports/pipeline-tests.xml": JUNIT + "\n"})

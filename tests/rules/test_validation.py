@@ -174,3 +174,27 @@ def test_a_record_is_judged_by_its_hashes_alone(repo: Repo) -> None:
     repo.commit("code change")
     result = repo.check("--format", "json", "--select", "MLP305")
     assert result.code == 0, result.stdout
+
+
+def test_missing_evidence_names_the_reports_it_looked_at(repo: Repo) -> None:
+    files = {"dvc.yaml": DVC, "reports/coverage.xml": "<coverage/>", "reports/a.xml": "<x/>"}
+    [(rule, path, line, message)] = _findings(repo, files)
+    assert (rule, path, line) == ("MLP303", "mlpolicy.yaml", 2)
+    assert message.endswith(
+        "(looked at reports/a.xml: XML that is not a JUnit report; reports/coverage.xml:"
+        " XML that is not a JUnit report)"
+    )
+
+
+def test_unrecognised_reports_beside_evidence_are_only_listed(repo: Repo) -> None:
+    files = {"dvc.yaml": DVC, "reports/pipeline-tests.xml": JUNIT, "reports/coverage.xml": "<c/>"}
+    repo.write({"mlpolicy.yaml": MANIFEST, **files})
+    repo.commit()
+    project = repo.check("--format", "json", "--select", "MLP303").json()["projects"][0]
+    assert project["findings"] == []
+    assert {
+        "kind": "pipeline_validation",
+        "path": "reports/coverage.xml",
+        "format": "unknown",
+        "status": "unrecognised",
+    } in project["artifacts"]
