@@ -291,7 +291,7 @@ def attest_command(pipelines: tuple[Path, ...], junit_path: Path, output: Path |
     type=click.Choice(("mlflow", "dvclive", "wandb")),
     help="The tracker that wrote STORE.",
 )
-@click.argument("store", type=click.Path(exists=True, path_type=Path))
+@click.argument("store", type=click.Path(path_type=Path))
 @click.option(
     "--output",
     "-o",

@@ -52,7 +52,7 @@ def read(path: Path, rel: str) -> LogFile:
         return unreadable(rel, FORMAT, f"the MLflow database {exc.reason}")
     try:
         tables = _query(path)
-    except (sqlite3.Error, _Aborted) as exc:
+    except (sqlite3.Error, _Aborted, ValueError) as exc:
         return unreadable(rel, FORMAT, _why(exc))
     return _runs(tables, rel)
 
@@ -64,6 +64,8 @@ class _Aborted(Exception):
 def _query(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     uri = f"file:{quote(str(path.absolute()))}?mode=ro&immutable=1"
     connection = sqlite3.connect(uri, uri=True)
+    # A damaged page can put invalid UTF-8 in any text column: decode it, never raise.
+    connection.text_factory = lambda data: data.decode("utf-8", "replace")
     steps = [0]
 
     def progress() -> int:
