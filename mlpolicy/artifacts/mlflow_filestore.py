@@ -24,6 +24,7 @@ FORMAT = "mlflow-filestore"
 META = "meta.yaml"
 TRASH = ".trash"
 MAX_KEYS = 10_000  # params, metrics or tags of one run; beyond that a folder is not MLflow's
+MAX_HISTORY = 256 * 1024 * 1024  # one metric's history: millions of steps
 
 
 def claims(path: Path) -> bool:
@@ -129,8 +130,7 @@ def _files(folder: Path) -> Iterator[tuple[str, Path]]:
 def _values(folder: Path) -> dict[str, str]:
     """Params or tags: each file's whole text is the value."""
     return {
-        key: safeio.read_bounded(file, trackers.MAX_BYTES).decode("utf-8", "replace")
-        for key, file in _files(folder)
+        key: trackers.read_bytes(file).decode("utf-8", "replace") for key, file in _files(folder)
     }
 
 
@@ -138,16 +138,30 @@ def _metrics(folder: Path) -> dict[str, float]:
     """Each metric's latest value: the line with the highest (step, timestamp)."""
     metrics: dict[str, float] = {}
     for key, file in _files(folder):
-        latest = _latest(safeio.read_bounded(file, 64 * trackers.MAX_BYTES))
+        latest = _latest(file)
         if latest is not None:
             metrics[key] = latest
     return metrics
 
 
-def _latest(data: bytes) -> float | None:
+def _latest(file: Path) -> float | None:
+    """The value of the line with the highest (step, timestamp), reading line by line.
+
+    A metric's history grows with every logged step, so it is streamed rather than read
+    whole; :func:`safeio.regular_file` keeps FIFOs and devices out, and lines are bounded.
+    """
+    if file.is_symlink():
+        raise safeio.Unreadable("is a symlink (not followed inside a tracker's store)")
+    if safeio.regular_file(file).st_size > MAX_HISTORY:
+        raise ValueError(f"metrics/{file.name} is larger than {MAX_HISTORY} bytes")
+    with file.open("rb") as handle:
+        return _latest_line(iter(lambda: handle.readline(4096), b""))
+
+
+def _latest_line(lines: Iterator[bytes]) -> float | None:
     best: tuple[float, float] | None = None
     value: float | None = None
-    for line in data.split(b"\n"):
+    for line in lines:
         parts = line.split()
         try:
             numbers = [float(p) for p in parts]

@@ -37,9 +37,20 @@ COMMIT_TAG = "mlflow.source.git.commit"  # where MLflow records the commit of a 
 EXPORT_TOOL_BY_FORMAT = {"mlflow-sqlite": "mlflow", "mlflow-filestore": "mlflow", "wandb": "wandb"}
 
 
+def read_bytes(path: Path, cap: int = MAX_BYTES) -> bytes:
+    """A file inside a store, bounded; a symlink is refused (it could lead out of the store).
+
+    The store itself was resolved inside the repository by the caller; the files in it
+    were not, so none of them is followed.
+    """
+    if path.is_symlink():
+        raise safeio.Unreadable("is a symlink (not followed inside a tracker's store)")
+    return safeio.read_bounded(path, cap)
+
+
 def read_json(path: Path, cap: int = MAX_BYTES) -> Any:
     """The JSON value of the file at ``path``; DocumentError or FileProblem when it has none."""
-    text = yamlio.decode(safeio.read_bounded(path, cap), cap)
+    text = yamlio.decode(read_bytes(path, cap), cap)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -50,7 +61,7 @@ def read_json(path: Path, cap: int = MAX_BYTES) -> Any:
 
 def read_yaml(path: Path, cap: int = MAX_BYTES) -> Any:
     """The YAML value of the file at ``path`` (bounded, no aliases); errors as ``read_json``."""
-    return yamlio.load(yamlio.decode(safeio.read_bounded(path, cap), cap)).value
+    return yamlio.load(yamlio.decode(read_bytes(path, cap), cap)).value
 
 
 def problem_text(exc: Exception) -> str:

@@ -393,3 +393,34 @@ def test_tracker_readers_take_arbitrary_json_values(value: object) -> None:
         for name in ("wandb-summary.json", "wandb-metadata.json", "config.yaml"):
             (files / name).write_text(text)
         wandb_runs.read(files.parent, "run")
+
+
+# -- symlinks inside a store -------------------------------------------------------------------
+
+
+def test_symlinks_inside_stores_are_never_followed(tmp_path: Path) -> None:
+    secret = tmp_path / "outside.txt"
+    secret.write_text('{"val_auc": 0.99}')
+    store = shutil.copytree(FILESTORE, tmp_path / "mlruns")
+    run = sorted(store.glob("*/*/meta.yaml"))[0].parent
+    (run / "params" / "lr").unlink()
+    (run / "params" / "lr").symlink_to(secret)
+    log = mlflow_filestore.read(store, "mlruns")
+    assert len(log.runs) == 2 and "symlink" in log.invalid[0].message
+    live = shutil.copytree(DVCLIVE, tmp_path / "dvclive")
+    (live / "metrics.json").unlink()
+    (live / "metrics.json").symlink_to(secret)
+    [record] = dvclive.read(live, "dvclive").invalid
+    assert "symlink" in record.message
+
+
+def test_metric_history_counts_its_highest_step_whatever_the_line_order(tmp_path: Path) -> None:
+    store = shutil.copytree(FILESTORE, tmp_path / "mlruns")
+    run = next(
+        p.parent for p in store.glob("*/*/meta.yaml") if (p.parent / "metrics/train_loss").exists()
+    )
+    (run / "metrics" / "val_auc").write_text("5 0.9 2\n3 0.7 0\nnot a line\n4 0.8 1\n")
+    finished = next(
+        r for r in mlflow_filestore.read(store, "mlruns").runs if r.status == "finished"
+    )
+    assert finished.metrics["val_auc"] == 0.9
