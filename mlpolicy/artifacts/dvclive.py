@@ -9,7 +9,7 @@ names them; the top-level ``step`` is bookkeeping, not a metric.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +58,8 @@ def read(path: Path, rel: str) -> LogFile:
 
 def _part(
     file: Path,
-    convert: Any,
-    load: Any,
+    convert: Callable[[dict[str, Any]], dict[str, Any]],
+    load: Callable[[Path], Any],
     invalid: list[InvalidRecord],
     where: Location,
 ) -> dict[str, Any]:
@@ -75,15 +75,14 @@ def _part(
     if not isinstance(value, dict):
         invalid.append(InvalidRecord(f"DVCLive {file.name}: not a mapping", where))
         return {}
-    result: dict[str, Any] = convert(value)
-    return result
+    return convert(value)
 
 
 def _params(value: dict[str, Any]) -> dict[str, Any]:
     return dict(value)
 
 
-def _metrics(value: dict[str, Any]) -> dict[str, float]:
+def _metrics(value: dict[str, Any]) -> dict[str, Any]:
     top = {k: v for k, v in value.items() if k not in BOOKKEEPING}
     return dict(_flatten(top, ""))
 

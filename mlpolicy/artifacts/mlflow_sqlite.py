@@ -9,11 +9,9 @@ of the wrong type becomes an invalid record, never an exception.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from mlpolicy import safeio
 from mlpolicy.artifacts import trackers
@@ -46,6 +44,8 @@ def claims(path: Path) -> bool:
 
 def read(path: Path, rel: str) -> LogFile:
     """The runs of the MLflow database at ``path``; never raises on its contents."""
+    import sqlite3  # only when a store is read: most checks never open one
+
     try:
         safeio.regular_file(path)
     except safeio.FileProblem as exc:
@@ -62,6 +62,9 @@ class _Aborted(Exception):
 
 
 def _query(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    import sqlite3
+    from urllib.parse import quote
+
     uri = f"file:{quote(str(path.absolute()))}?mode=ro&immutable=1"
     connection = sqlite3.connect(uri, uri=True)
     # A damaged page can put invalid UTF-8 in any text column: decode it, never raise.

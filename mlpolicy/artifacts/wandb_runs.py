@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +102,7 @@ def _run(folder: Path, name: str) -> Run:
     )
 
 
-def _load(file: Path, rel: str, load: Any) -> dict[str, Any] | None:
+def _load(file: Path, rel: str, load: Callable[[Path], Any]) -> dict[str, Any] | None:
     """The mapping in ``file``; None when absent; :class:`_Unreadable` when broken."""
     if not file.exists():
         return None

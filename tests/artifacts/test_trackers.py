@@ -115,7 +115,7 @@ def test_ten_thousand_runs_take_four_queries(tmp_path: Path, monkeypatch) -> Non
         connection.set_trace_callback(statements.append)
         return connection
 
-    monkeypatch.setattr(mlflow_sqlite.sqlite3, "connect", traced)
+    monkeypatch.setattr(sqlite3, "connect", traced)
     log = mlflow_sqlite.read(database, "mlflow.db")
     assert len(log.runs) == 10_003 and log.invalid == ()
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 4
