@@ -234,7 +234,9 @@ def experiment_run_untraceable(project: Project) -> Iterator[Problem]:
     Flags each run that records no commit, names a commit that is not in the
     repository, or was made from a working tree with uncommitted changes
     (`git.dirty: true`). Commits are looked up in git with one question for all runs;
-    outside git or with `--no-git` only the first and last checks apply.
+    outside git or with `--no-git` only the first and last checks apply. DVCLive output
+    records no commit: its run's commit is the last commit that changed the folder, so
+    output that was never committed (or read without git) has none.
 
     ## Why is this bad?
     A run is only reproducible from the exact code that produced it. Uncommitted
