@@ -348,6 +348,47 @@ def status_command(
     return EXIT_OK
 
 
+@cli.command(name="export")
+@click.option(
+    "--from",
+    "tool",
+    required=True,
+    type=click.Choice(("mlflow", "dvclive", "wandb")),
+    help="The tracker that wrote STORE.",
+)
+@click.argument("store", type=click.Path(path_type=Path))
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append the records to FILE (default: standard output).",
+)
+@click.option("--experiment", metavar="NAME", help="Only runs of experiment NAME.")
+@click.option("--finished-only", is_flag=True, help="Only finished runs.")
+def export_command(
+    tool: str, store: Path, output: Path | None, experiment: str | None, finished_only: bool
+) -> int:
+    """Write the runs of a local tracker STORE as mlpolicy.runlog/v1 JSONL.
+
+    STORE is an MLflow mlflow.db or mlruns/ folder, a dvclive/ folder, or a wandb/ folder
+    (or one wandb/run-* folder). Runs whose run_id FILE already holds are not written
+    again. Commit FILE: it is the evidence `mlpolicy check` reads.
+
+    \b
+    Exit status: 0 exported (possibly nothing new); 2 STORE could not be read.
+    """
+    from mlpolicy import export
+
+    request = export.Request(tool, store, output, experiment, finished_only)
+    outcome = export.export(request)
+    if output is None and outcome.lines:
+        click.echo("\n".join(outcome.lines))
+    for note in outcome.notes:
+        click.echo(f"mlpolicy: note: {note}", err=True)
+    click.echo(outcome.summary(request), err=True)
+    return EXIT_OK
+
+
 @cli.group()
 def hooks() -> None:
     """Plain git hooks, for teams that do not use the pre-commit framework."""

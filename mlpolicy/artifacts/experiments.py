@@ -12,26 +12,31 @@ Public API, for rules and for readers of further formats:
   last value of each metric, start time, and the file and line it came from.
 - ``READERS`` lists the formats, tried in order. A :class:`Reader` names the default globs it
   owns, says whether it claims a path (a file, or a directory that is a store) and turns it
-  into a :class:`LogFile`. MLflow, DVCLive and W&B readers plug in there beside the
-  ``mlpolicy.runlog/v1`` JSONL reader (:mod:`mlpolicy.artifacts.runlog`), producing the
-  same ``Run`` values.
+  into a :class:`LogFile`: the ``mlpolicy.runlog/v1`` JSONL reader
+  (:mod:`mlpolicy.artifacts.runlog`), MLflow's SQLite and file stores, DVCLive and W&B
+  (one module each), all producing the same ``Run`` values.
 
 A declared path may be a log, a store, or a folder whose claimed files are read (not
-recursively). Nothing here raises on file contents: a bad line, a bad file or an unknown
-format becomes an :class:`InvalidRecord` with a message and a location.
+recursively). Formats that record no commit (DVCLive) name the path whose last commit is
+the run's (``Run.commit_from``); those commits are filled in here with one git question
+for all such paths. An uncommitted store is no evidence: when a committed log exists,
+``Experiments.runs`` leaves the runs of uncommitted logs out (MLP208 reports them).
+Nothing here raises on file contents: a bad line, a bad file or an unknown format becomes
+an :class:`InvalidRecord` with a message and a location.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mlpolicy.artifacts import runlog
+from mlpolicy.artifacts import dvclive, mlflow_filestore, mlflow_sqlite, runlog, wandb_runs
 from mlpolicy.artifacts.runs import InvalidRecord, LogFile, Reader, Run, unreadable
 from mlpolicy.findings import Artifact, Location
+from mlpolicy.gitscope import GitError
 
 if TYPE_CHECKING:
     from mlpolicy.project import Project
@@ -40,7 +45,17 @@ __all__ = ["READERS", "AbsentLog", "Experiments", "InvalidRecord", "LogFile", "R
 
 KIND = "experiments"
 UNKNOWN = "unknown"
-READERS: tuple[Reader, ...] = (runlog.READER,)
+READERS: tuple[Reader, ...] = (
+    runlog.READER,
+    mlflow_sqlite.READER,
+    mlflow_filestore.READER,
+    dvclive.READER,
+    wandb_runs.READER,
+)
+FORMATS_READ = (
+    "runlog JSONL (*.jsonl), an MLflow store (mlflow.db or mlruns/),"
+    " a DVCLive folder (dvclive/) or W&B run folders (wandb/)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +65,7 @@ class AbsentLog:
     declared: str  # repo-relative
     reason: str
     location: Location  # the manifest line declaring it
+    hint: str = "Fix the path under `artifacts: experiments:`, or commit the log it names."
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +75,29 @@ class Experiments:
     files: tuple[LogFile, ...]
     absent: tuple[AbsentLog, ...]
     searched: tuple[str, ...]  # default globs looked at when the manifest declares none
+    uncommitted: frozenset[str] = frozenset()  # logs on disk but not in the git index
 
     @property
     def recognised(self) -> tuple[LogFile, ...]:
         return tuple(f for f in self.files if f.format != UNKNOWN)
 
     @property
+    def committed(self) -> tuple[LogFile, ...]:
+        """Recognised logs in the git index (all of them outside git or with ``--no-git``)."""
+        return tuple(f for f in self.recognised if f.path not in self.uncommitted)
+
+    @property
+    def stores_left_out(self) -> tuple[LogFile, ...]:
+        """Uncommitted logs whose runs do not count because committed ones exist (MLP208)."""
+        if not any(f.status == "ok" for f in self.committed):
+            return ()  # then MLP501 reports them: nothing committed satisfies the need
+        return tuple(f for f in self.recognised if f.path in self.uncommitted)
+
+    @property
     def runs(self) -> tuple[Run, ...]:
-        return tuple(run for f in self.files for run in f.runs)
+        """The runs that count as evidence: of committed logs when there are any, else all."""
+        counted = self.committed or self.recognised
+        return tuple(run for f in counted for run in f.runs)
 
     @property
     def invalid(self) -> tuple[InvalidRecord, ...]:
@@ -91,12 +122,43 @@ def _read_all(project: Project) -> Experiments:
             rel = project.rel(log_path)
             if rel not in files:
                 files[rel] = reader.read(log_path, rel) if reader else _unknown(rel)
-    for log in files.values():
+    read_logs = _commits_from_history(project, tuple(files.values()))
+    for log in read_logs:
         project.record(Artifact(KIND, log.path, log.format, log.status))
     if not files and not declared:
         missing = project.rel(project.root / defaults[0])
         project.record(Artifact(KIND, missing, READERS[0].format, "missing"))
-    return Experiments(tuple(files.values()), tuple(absent), () if declared else defaults)
+    searched = () if declared else defaults
+    return Experiments(read_logs, tuple(absent), searched, _uncommitted(project, read_logs))
+
+
+def _commits_from_history(project: Project, logs: tuple[LogFile, ...]) -> tuple[LogFile, ...]:
+    """Runs whose commit is the last commit touching a path get it, in one git question."""
+    paths = {run.commit_from for log in logs for run in log.runs if run.commit_from}
+    if not paths or project.git is None:
+        return logs
+    try:
+        found = {path: commit.sha for path, commit in project.git.last_commits(paths).items()}
+    except GitError:
+        found = {}
+    return tuple(replace(log, runs=_filled(log.runs, found)) for log in logs)
+
+
+def _filled(runs: Iterable[Run], commits: dict[str, str]) -> tuple[Run, ...]:
+    return tuple(
+        replace(run, commit=commits.get(run.commit_from)) if run.commit_from else run
+        for run in runs
+    )
+
+
+def _uncommitted(project: Project, logs: tuple[LogFile, ...]) -> frozenset[str]:
+    git = project.git
+    if git is None:
+        return frozenset()
+    try:
+        return frozenset(log.path for log in logs if not git.is_tracked(log.path))
+    except GitError:
+        return frozenset()
 
 
 def _logs(project: Project, path: Path, declared: bool) -> Iterator[tuple[Path, Reader | None]]:
@@ -126,8 +188,12 @@ def _absent(project: Project, path: Path, where: Location) -> AbsentLog:
         project.record(Artifact(KIND, declared, reader.format if reader else UNKNOWN, "missing"))
         return AbsentLog(declared, "does not exist", where)
     project.record(Artifact(KIND, declared, UNKNOWN, "missing"))
-    globs = ", ".join(glob.rsplit("/", 1)[-1] for reader in READERS for glob in reader.defaults)
-    return AbsentLog(declared, f"holds no experiment log (looked for {globs})", where)
+    reason = f"holds no experiment log mlpolicy reads (looked for {FORMATS_READ})"
+    hint = (
+        "Point `artifacts: experiments:` at a log in one of these formats, or turn your"
+        " tracker's store into a runlog with `mlpolicy export`."
+    )
+    return AbsentLog(declared, reason, where, hint)
 
 
 def _unknown(rel: str) -> LogFile:

@@ -12,7 +12,8 @@ from mlpolicy import schema
 from mlpolicy.artifacts.runs import InvalidRecord, LogFile, Reader, Run, unreadable
 from mlpolicy.findings import Location
 
-FORMAT = "mlpolicy.runlog/v1"
+FORMAT = "runlog"  # the name reports give the format; records say SCHEMA
+SCHEMA = "mlpolicy.runlog/v1"
 MAX_BYTES = 16 * 1024 * 1024
 # jsonschema recurses once per nesting level; a deeper record is refused before validation.
 MAX_DEPTH = 64

@@ -22,6 +22,9 @@ class Run:
     metrics: Mapping[str, float]  # a series counts with its last value
     started_at: str
     location: Location
+    # A format that records no commit (DVCLive) names the repo-relative path whose last
+    # commit is the run's; the experiments module fills ``commit`` from git history.
+    commit_from: str | None = None
 
     @property
     def usable(self) -> bool:
@@ -35,6 +38,7 @@ class InvalidRecord:
 
     message: str
     location: Location
+    hint: str | None = None  # what to do, when the format's usual advice does not fit
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from mlpolicy.rules import (
     pipeline_lock,
     pipelines,
     staleness,
+    stores,
     validation,
     waivers,
 )
@@ -33,6 +34,7 @@ _MODULES = (
     git,
     change,
     pipeline_lock,
+    stores,
 )
 
 IMPLEMENTED: dict[str, Rule] = {rule.id: rule for module in _MODULES for rule in module.RULES}

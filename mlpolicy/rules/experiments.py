@@ -25,7 +25,9 @@ def experiment_logs_missing(project: Project) -> Iterator[Problem]:
     ## What it does
     Flags a project with no experiment log in a format mlpolicy reads, and every path
     under `artifacts: experiments:` in the manifest that does not exist or holds no log.
-    Without a declaration, `experiments/*.jsonl` (`mlpolicy.runlog/v1`) is searched.
+    Without a declaration, the usual places are searched: `experiments/*.jsonl`
+    (`mlpolicy.runlog/v1`), `mlflow.db` (MLflow's SQLite store), `mlruns/` (MLflow's file
+    store), `dvclive/` (DVCLive) and `wandb/` (W&B run folders).
 
     ## Why is this bad?
     Experimentation is done when a model good enough for production exists, and the
@@ -62,8 +64,10 @@ def experiment_logs_missing(project: Project) -> Iterator[Problem]:
     ```
 
     ## Fix
-    Write one line per training run to `experiments/runs.jsonl` and commit it
-    (`mlpolicy schema runlog` prints the format), or declare where the logs are.
+    Commit your tracker's log (an MLflow store, a `dvclive/` folder, W&B run folders),
+    or turn a local store into a runlog with `mlpolicy export`, or write one line per
+    training run to `experiments/runs.jsonl` and commit it (`mlpolicy schema runlog`
+    prints the format), or declare where the logs are.
 
     ```json title="experiments/runs.jsonl" commit="c23e1d4f9fd49f3bf793237e43431e641f655921"
     {"schema":"mlpolicy.runlog/v1","run_id":"gbm-1","experiment":"churn","started_at":"2026-11-26T15:30:00Z","status":"finished","git":{"commit":"c23e1d4f9fd49f3bf793237e43431e641f655921","dirty":false},"params":{"model":"gbm","lr":0.05},"metrics":{"val_auc":0.83}}
@@ -74,16 +78,17 @@ def experiment_logs_missing(project: Project) -> Iterator[Problem]:
         yield Problem(
             f'experiment log "{absent.declared}" {absent.reason}',
             absent.location,
-            "Fix the path under `artifacts: experiments:`, or commit the log it names.",
+            absent.hint,
         )
     if not logs.recognised and not logs.absent:
         looked = ", ".join(logs.searched) or "the declared paths"
         yield Problem(
             f"no experiment log found (looked for {looked})",
             project.requirement_location("experiments"),
-            "Log each training run with `mlpolicy log --experiment NAME --param K=V"
-            " --metric K=V` and commit experiments/runs.jsonl, or name your tracker's"
-            " logs under `artifacts: experiments:`.",
+            "Commit your tracker's log (mlflow.db, mlruns/, dvclive/, wandb/), turn it into"
+            " a runlog with `mlpolicy export`, or log each training run with `mlpolicy log"
+            " --experiment NAME --param K=V --metric K=V` and commit experiments/runs.jsonl. "
+            + _FORMAT,
         )
 
 
@@ -144,7 +149,8 @@ def experiment_log_invalid(project: Project) -> Iterator[Problem]:
     ```
     """
     for record in experiments.read(project).invalid:
-        yield Problem(record.message, record.location, "Fix or delete the record. " + _FORMAT)
+        hint = record.hint or "Fix or delete the record. " + _FORMAT
+        yield Problem(record.message, record.location, hint)
 
 
 def experiment_run_incomplete(project: Project) -> Iterator[Problem]:
@@ -229,7 +235,9 @@ def experiment_run_untraceable(project: Project) -> Iterator[Problem]:
     Flags each run that records no commit, names a commit that is not in the
     repository, or was made from a working tree with uncommitted changes
     (`git.dirty: true`). Commits are looked up in git with one question for all runs;
-    outside git or with `--no-git` only the first and last checks apply.
+    outside git or with `--no-git` only the first and last checks apply. DVCLive output
+    records no commit: its run's commit is the last commit that changed the folder, so
+    output that was never committed (or read without git) has none.
 
     ## Why is this bad?
     A run is only reproducible from the exact code that produced it. Uncommitted
@@ -307,13 +315,22 @@ def experiment_run_untraceable(project: Project) -> Iterator[Problem]:
 
 def _untraceable(run: Run, known: frozenset[str] | None) -> list[str]:
     reasons = []
-    if run.commit is None:
+    if run.commit is None and run.commit_from:
+        reasons.append(_no_history_commit(run.commit_from, known is not None))
+    elif run.commit is None:
         reasons.append("records no commit")
     elif known is not None and run.commit not in known:
         reasons.append(f"names commit {run.commit[:12]}, which is not in this repository")
     if run.dirty:
         reasons.append("was made from a working tree with uncommitted changes (git.dirty)")
     return reasons
+
+
+def _no_history_commit(path: str, git_asked: bool) -> str:
+    """Why a run whose commit comes from git history (DVCLive) has none."""
+    if git_asked:
+        return f"has no commit: {path} is in no commit of this repository (commit it)"
+    return f"has no commit: it is the last commit changing {path}, and git was not used"
 
 
 def quality_bar_missing(project: Project) -> Iterator[Problem]:

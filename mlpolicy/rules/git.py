@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from mlpolicy.artifacts import trackers
 from mlpolicy.findings import Artifact, Location, Problem
 from mlpolicy.rules.base import PATHS, implement
 
@@ -95,7 +96,9 @@ def artifact_untracked(project: Project) -> Iterator[Problem]:
             continue
         if not git.is_tracked(artifact.path) and (git.root / artifact.path).exists():
             requirement = REQUIREMENT_BY_KIND.get(artifact.kind, artifact.kind)
-            yield _untracked(git, artifact.path, artifact.kind.replace("_", " "), requirement)
+            label = artifact.kind.replace("_", " ")
+            export = trackers.export_hint(artifact.format, artifact.path, project.rel_root)
+            yield _untracked(git, artifact.path, label, requirement, export)
     for path in (project.manifest_rel, *sorted(project.policy_files)):
         if not git.is_tracked(path) and (git.root / path).is_file():
             label = "manifest" if path == project.manifest_rel else "policy file"
@@ -110,17 +113,21 @@ def _covered_stores(git: GitScope, artifacts: list[Artifact]) -> set[str]:
     return {a.path for a in logs if not git.is_tracked(a.path)}
 
 
-def _untracked(git: GitScope, path: str, label: str, requirement: str | None) -> Problem:
+def _untracked(
+    git: GitScope, path: str, label: str, requirement: str | None, export: str | None = None
+) -> Problem:
+    """``export``: for a tracker's local store, exporting it beats committing a database."""
+    message = f"{label} {path} exists but is not in the git index"
+    return Problem(message, Location(path), export or _commit_hint(git, path), requirement)
+
+
+def _commit_hint(git: GitScope, path: str) -> str:
     prefix = path.rstrip("/") + "/"
     if any(p == path or p.startswith(prefix) for p in git.untracked):
-        hint = f"Commit it: `git add {path}`."
-    else:
-        hint = (
-            f"It is ignored (`git check-ignore -v {path}` says by what): stop ignoring it,"
-            f" or `git add -f {path}`."
-        )
-    return Problem(
-        f"{label} {path} exists but is not in the git index", Location(path), hint, requirement
+        return f"Commit it: `git add {path}`."
+    return (
+        f"It is ignored (`git check-ignore -v {path}` says by what): stop ignoring it,"
+        f" or `git add -f {path}`."
     )
 
 

@@ -159,7 +159,7 @@ def test_default_location_is_read_once_and_recorded(tmp_path: Path) -> None:
     found = experiments.read(project)
     assert found is experiments.read(project)
     assert [r.run_id for r in found.runs] == ["2026-11-26T1530-gbm"]
-    assert found.searched == ("experiments/*.jsonl",)
+    assert found.searched == ("experiments/*.jsonl", "mlflow.db", "mlruns/", "dvclive/", "wandb/")
     assert [(a.path, a.format, a.status) for a in project.artifacts.values()] == [
         ("experiments/a.jsonl", runlog.FORMAT, "ok")
     ]
