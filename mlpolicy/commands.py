@@ -12,6 +12,8 @@ from mlpolicy import policy as policy_module
 from mlpolicy.errors import DocumentError, UsageError
 from mlpolicy.findings import CheckResult, Problem
 from mlpolicy.policy import Policy
+from mlpolicy.project import Repository
+from mlpolicy.report import destination
 from mlpolicy.rules import ALL_RULES, RULES_BY_ID
 from mlpolicy.schema import suggest
 from mlpolicy.settings import FAIL_ON, Settings, split_codes
@@ -49,6 +51,10 @@ def check(
         raise UsageError("--changed-only needs --base: the change is what is compared with it")
     known = tuple(RULES_BY_ID)
     targets = [(format_name, output)] + [_report_target(r) for r in reports]
+    roots = {Repository.containing(path, use_git=False).root for path in paths}
+    for _, target in targets:
+        if target is not None:
+            destination.check(target, roots)  # refused before anything runs
     forced = load_forced_policy(policy_path, policy_data) if policy_path else None
     if phase and forced and phase not in forced.phase_ids:
         raise UsageError(f'--phase: unknown phase "{phase}"{suggest(phase, forced.phase_ids)}')
@@ -68,7 +74,7 @@ def check(
     )
     result = engine.check(paths, settings, forced)
     for name, target in targets:
-        _write(result, name, target, color and target is None)
+        _write(result, name, target, color and target is None, roots)
     return 0 if result.passed else 1
 
 
@@ -81,18 +87,16 @@ def _report_target(spec: str) -> tuple[str, Path]:
     return name, Path(file)
 
 
-def _write(result: CheckResult, name: str, target: Path | None, color: bool) -> None:
+def _write(
+    result: CheckResult, name: str, target: Path | None, color: bool, roots: set[Path]
+) -> None:
     text = report.renderer(name)(result, color)
     if target is None:
         import click
 
         click.echo(text, nl=False, color=color)  # click strips ANSI codes unless told
         return
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write the {name} report to {target}: {exc.strerror}") from None
+    destination.write(target, text, roots)
 
 
 def load_forced_policy(path: Path, data: bytes | None = None) -> Policy:

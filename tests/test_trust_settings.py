@@ -6,12 +6,16 @@ request that deletes the monitoring config and adds settings that would hide it.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import stat
+import subprocess
 from pathlib import Path
 
+import ideation
 import pytest
-from conftest import Repo, Result, run_cli
+from conftest import GIT_ENV, Repo, Result, run_cli
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "examples" / "production"
@@ -252,3 +256,86 @@ def test_the_command_line_and_environment_still_beat_the_base_pyproject(tmp_path
     )
     assert ci_check(workspace, "--fail-on", "never").code == 0
     assert ci_check(workspace, env={"MLPOLICY_IGNORE": "MLP4,MLP504"}).rules() == []
+
+
+# -- report files --------------------------------------------------------------------------
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def test_a_symlink_at_the_destination_is_replaced_not_followed(tmp_path: Path, repo: Repo) -> None:
+    victim = tmp_path / "victim.sh"
+    victim.write_text("#!/bin/sh\necho mine\n")
+    victim.chmod(0o755)
+    repo.write(ideation.complete()).commit()
+    (repo.root / "mlpolicy.sarif").symlink_to(victim)
+    result = repo.check("--format", "sarif", "--output", "mlpolicy.sarif")
+    assert result.code == 0, result.stderr
+    assert victim.read_text() == "#!/bin/sh\necho mine\n"
+    written = repo.root / "mlpolicy.sarif"
+    assert not written.is_symlink() and '"version": "2.1.0"' in written.read_text()
+    assert stat.S_IMODE(written.stat().st_mode) == 0o666 & ~_umask()
+    assert [p.name for p in repo.root.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.parametrize(
+    "destination",
+    [
+        ".git/config",
+        "docs/../.git/hooks/pre-commit",
+        "gitlink/hooks/pre-push",
+        "docs-link/../.git/config",
+        "sub/.git/x",
+    ],
+)
+def test_a_destination_inside_the_git_directory_is_refused(repo: Repo, destination: str) -> None:
+    repo.write(ideation.complete()).commit()
+    (repo.root / "gitlink").symlink_to(repo.root / ".git")
+    (repo.root / "docs-link").symlink_to(repo.root / "docs")
+    before = {p: p.read_bytes() for p in (repo.root / ".git").rglob("*") if p.is_file()}
+    result = repo.check("--output", destination)
+    one_line_error(result, "inside a git directory")
+    after = {p: p.read_bytes() for p in (repo.root / ".git").rglob("*") if p.is_file()}
+    assert after == before
+    result = repo.check("--report", f"json={destination}")
+    one_line_error(result, "inside a git directory")
+
+
+def test_a_separate_git_directory_is_refused_too(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    work = tmp_path / "work"
+    work.mkdir()
+    subprocess.run(
+        ["git", "init", "-q", f"--separate-git-dir={store}", str(work)],
+        check=True,
+        env={**os.environ, **GIT_ENV},
+    )
+    (work / "mlpolicy.yaml").write_text("version: 1\nphase: ideation\n")
+    result = run_cli("check", "--output", str(store / "hooks" / "pre-commit"), cwd=work)
+    one_line_error(result, "inside a git directory")
+    assert not (store / "hooks" / "pre-commit").exists()
+
+
+def test_a_fifo_destination_is_refused_without_hanging(repo: Repo) -> None:
+    repo.write(ideation.complete()).commit()
+    os.mkfifo(repo.root / "report.txt")
+    one_line_error(repo.check("--output", "report.txt"), "not a regular file")
+    one_line_error(repo.check("--output", "/dev/zero"), "not a regular file")
+
+
+def test_a_directory_destination_is_refused(repo: Repo) -> None:
+    repo.write(ideation.complete()).commit()
+    one_line_error(repo.check("--report", "json=docs"), "directory")
+    one_line_error(repo.check("--report", "json=docs/"), "directory")
+
+
+def test_a_non_utf8_file_name_is_written(repo: Repo) -> None:
+    repo.write(ideation.complete()).commit()
+    name = os.fsdecode(b"report-\xff.json")
+    result = repo.check("--format", "json", "--output", name)
+    assert result.code == 0, result.stderr
+    assert json.loads((repo.root / name).read_bytes())["passed"] is True
