@@ -15,7 +15,7 @@ from pathlib import Path
 
 import ideation
 import pytest
-from conftest import GIT_ENV, Repo, Result, run_cli
+from conftest import GIT_ENV, Repo, Result, run_cli, run_record
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "examples" / "production"
@@ -339,3 +339,56 @@ def test_a_non_utf8_file_name_is_written(repo: Repo) -> None:
     result = repo.check("--format", "json", "--output", name)
     assert result.code == 0, result.stderr
     assert json.loads((repo.root / name).read_bytes())["passed"] is True
+
+
+# -- repository text is data in every format ------------------------------------------------
+
+EVIL = "\n::error file=evil.py::pwned"
+MARKUP = "[x](https://evil.example/) @someone ![i](https://evil.example/i.png) <img src=x> **b**"
+
+
+def _no_command_line(output: str) -> None:
+    """No line of ``output`` is a workflow command other than mlpolicy's own annotations."""
+    for line in output.split("\n"):
+        assert not line.startswith("::error file=evil.py"), line
+    assert "\x1b" not in output and "\r" not in output
+
+
+def test_a_file_name_with_a_newline_starts_no_workflow_command(repo: Repo) -> None:
+    repo.write({"mlpolicy.yaml": "version: 1\nphase: ideation\n"})
+    repo.write({f"docs/design/x{EVIL}\x1b[2J.md": ideation.DESIGN_DOC})
+    repo.commit("only the manifest", "mlpolicy.yaml")
+    text = repo.check()
+    assert text.code == 1 and "MLP501" in text.stdout
+    assert "docs/design/x\\n::error file=evil.py::pwned\\x1b[2J.md" in text.stdout
+    _no_command_line(text.stdout)
+    github = repo.check("--format", "github")
+    _no_command_line(github.stdout)
+    assert "x%0A%3A%3Aerror file=evil.py%3A%3Apwned" in github.stdout
+
+
+def test_a_run_id_with_a_newline_starts_no_workflow_command(repo: Repo) -> None:
+    first = repo.write(ideation.complete()).commit("design")
+    record = run_record(first, f"gbm{EVIL}", git={"commit": first, "dirty": True})
+    manifest = "version: 1\nphase: experimentation\n"
+    doc = "---\nstatus: approved\n---\n" + ideation.DESIGN_DOC
+    repo.write({"mlpolicy.yaml": manifest, "docs/design.md": doc})
+    repo.write({"experiments/runs.jsonl": record + "\n"}).commit("runs")
+    for format_name in ("text", "github", "markdown"):
+        result = repo.check("--format", format_name)
+        assert result.code == 1 and "MLP204" in result.stdout, result.stdout
+        assert "gbm\\n::error" in result.stdout or "gbm%0A::error" in result.stdout
+        _no_command_line(result.stdout)
+
+
+def test_markup_in_repository_text_renders_inert_in_markdown(repo: Repo) -> None:
+    manifest = f'version: 1\nphase: ideation\nartifacts:\n  design_doc: "{MARKUP}\\n::x"\n'
+    repo.write({"mlpolicy.yaml": manifest}).commit()
+    result = repo.check("--format", "markdown")
+    row = next(line for line in result.stdout.split("\n") if line.startswith("| [MLP101]"))
+    shown = MARKUP.replace("://", ":/")  # the message quotes the declared path, normalised
+    assert row.endswith(
+        f'| `mlpolicy.yaml:4:3` | `design doc "{shown}\\n::x"'
+        " does not exist`<br>*hint:* ``Fix the path in the manifest's `artifacts`, or add the"
+        " file there.`` |"
+    )
