@@ -347,7 +347,9 @@ def run(args: list[str]) -> int:
         click.echo("Aborted.", err=True)
         return EXIT_USAGE
     except MlpolicyError as exc:
-        click.echo(f"mlpolicy: error: {exc}", err=True)
+        from mlpolicy.report.escape import controls  # messages may quote repository text
+
+        click.echo(f"mlpolicy: error: {controls(str(exc))}", err=True)
         return EXIT_USAGE
     except Exception as exc:  # the gate fails closed: never 0 or 1 on a crash
         if "--verbose" in args:

@@ -114,6 +114,8 @@ def parse_tool_table(data: bytes, where: str) -> dict[str, Any]:
 
 def validate_tool_table(table: dict[str, Any], where: str) -> None:
     """Refuse report destinations and anything ``schemas/settings.schema.json`` rejects."""
+    if not table:
+        return  # most pyproject.toml files have no [tool.mlpolicy]: no validator to build
     from mlpolicy import schema
 
     for key in DESTINATION_KEYS:

@@ -148,8 +148,8 @@ def test_pre_push_hook_checks_against_the_upstream(
 
 
 WAIVED = (
-    "version: 1\nphase: ideation\nwaivers:\n  - rule: MLP102\n    reason: the metrics land next sprint\n"
-    "    expires: 2099-01-31\n    approved_by: '@me'\n"
+    "version: 1\nphase: ideation\nwaivers:\n  - rule: MLP102\n"
+    "    reason: the metrics land next sprint\n    expires: 2099-01-31\n    approved_by: '@me'\n"
 )
 
 

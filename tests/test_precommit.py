@@ -128,8 +128,8 @@ def test_the_manifest_hook_checks_manifests_only(
 
 
 WAIVED = (
-    "version: 1\nphase: ideation\nwaivers:\n  - rule: MLP102\n    reason: the metrics land next sprint\n"
-    "    expires: 2099-01-31\n    approved_by: '@me'\n"
+    "version: 1\nphase: ideation\nwaivers:\n  - rule: MLP102\n"
+    "    reason: the metrics land next sprint\n    expires: 2099-01-31\n    approved_by: '@me'\n"
 )
 
 

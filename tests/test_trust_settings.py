@@ -16,6 +16,8 @@ from pathlib import Path
 import ideation
 import pytest
 from conftest import GIT_ENV, Repo, Result, run_cli, run_record
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "examples" / "production"
@@ -392,3 +394,56 @@ def test_markup_in_repository_text_renders_inert_in_markdown(repo: Repo) -> None
         " does not exist`<br>*hint:* ``Fix the path in the manifest's `artifacts`, or add the"
         " file there.`` |"
     )
+
+
+# -- properties ----------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=2000))
+def test_any_pyproject_bytes_give_a_table_or_a_usage_error(data: bytes) -> None:
+    from mlpolicy import settings as settings_module
+    from mlpolicy.errors import UsageError
+
+    try:
+        table = settings_module.parse_tool_table(data, "pyproject.toml")
+        settings_module.validate_tool_table(table, "pyproject.toml")
+    except UsageError as exc:
+        assert str(exc).startswith("pyproject.toml") and len(str(exc).splitlines()) == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["policy", "fail_on", "select", "no_git", "base", "x"]),
+        st.one_of(st.none(), st.booleans(), st.integers(), st.text(), st.lists(st.integers())),
+    )
+)
+def test_any_tool_table_is_valid_or_a_usage_error_naming_pyproject(
+    table: dict[str, object],
+) -> None:
+    from mlpolicy import settings as settings_module
+    from mlpolicy.errors import UsageError
+
+    try:
+        settings_module.validate_tool_table(dict(table), "pyproject.toml")
+    except UsageError as exc:
+        assert str(exc).startswith("pyproject.toml: [tool.mlpolicy] ")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_escaped_text_holds_no_control_character(text: str) -> None:
+    from mlpolicy.report.escape import controls
+
+    shown = controls(text)
+    assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in shown)
+    assert not any(0xD800 <= ord(c) <= 0xDFFF or c in "\u2028\u2029" for c in shown)
+    shown.encode("utf-8")  # printable on any UTF-8 stream: no UnicodeEncodeError
+
+
+def test_a_setting_name_with_a_newline_starts_no_workflow_command(repo: Repo) -> None:
+    repo.write({"mlpolicy.yaml": "version: 1\nphase: ideation\n"})
+    repo.write({"pyproject.toml": '[tool.mlpolicy]\n"x\\n::error file=evil.py::pwned" = 1\n'})
+    result = repo.check()
+    one_line_error(result, "unknown key", "x\\n::error file=evil.py::pwned")
