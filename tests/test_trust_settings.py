@@ -447,3 +447,17 @@ def test_a_setting_name_with_a_newline_starts_no_workflow_command(repo: Repo) ->
     repo.write({"pyproject.toml": '[tool.mlpolicy]\n"x\\n::error file=evil.py::pwned" = 1\n'})
     result = repo.check()
     one_line_error(result, "unknown key", "x\\n::error file=evil.py::pwned")
+
+
+def test_a_symlinked_folder_cannot_lead_a_report_outside_the_repository(
+    tmp_path: Path, repo: Repo
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    repo.write(ideation.complete()).commit()
+    (repo.root / "reports").symlink_to(elsewhere)
+    result = repo.check("--output", "reports/mlpolicy.txt")
+    one_line_error(result, "leads outside the repository")
+    assert list(elsewhere.iterdir()) == []
+    outside = tmp_path / "runner-temp" / "report.txt"  # named outside: the workflow's choice
+    assert repo.check("--output", str(outside)).code == 0 and outside.is_file()

@@ -28,9 +28,14 @@ def check(target: Path, roots: Iterable[Path]) -> Path:
     resolved = folder / target.name
     if target.name in ("", ".", ".."):
         raise UsageError(f"cannot write a report to {where}: it names a directory")
+    roots = list(roots)
     forbidden = {Path(os.path.realpath(d)) for root in roots for d in git_dirs(root)}
     if ".git" in resolved.parts or any(resolved.is_relative_to(d) for d in forbidden):
         raise UsageError(f"cannot write a report to {where}: it is inside a git directory")
+    if _escapes(Path(os.path.abspath(target)), resolved, roots):
+        raise UsageError(
+            f"cannot write a report to {where}: a symlink in its path leads outside the repository"
+        )
     try:
         info = os.lstat(resolved)
     except OSError:
@@ -59,6 +64,19 @@ def write(target: Path, text: str, roots: Iterable[Path]) -> None:
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         raise UsageError(f"cannot write a report to {_shown(target)}: {exc.strerror}") from None
+
+
+def _escapes(lexical: Path, resolved: Path, roots: list[Path]) -> bool:
+    """True when a destination written inside a checked repository resolves outside it.
+
+    A destination outside every repository is the workflow's own choice; one inside may
+    pass through a folder the change under review made a symlink (``reports -> ~/.ssh``).
+    """
+    for root in roots:
+        real = Path(os.path.realpath(root))
+        if lexical.is_relative_to(root) or lexical.is_relative_to(real):
+            return not resolved.is_relative_to(real)
+    return False
 
 
 def git_dirs(root: Path) -> Iterator[Path]:
