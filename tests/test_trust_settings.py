@@ -125,6 +125,9 @@ def test_a_pull_request_cannot_edit_the_policy_pyproject_names(tmp_path: Path) -
     assert result.code == 1, result.stdout + result.stderr
     assert {"MLP403", "MLP405", "MLP504"} <= set(result.rules())
     assert "org.yaml" in {f["path"] for f in result.json()["findings"]}
+    origin.write({"pyproject.toml": ""}).commit("and no [tool.mlpolicy] any more")
+    named = origin.check("--format", "json", "--base", "main", "--policy", "org.yaml")
+    assert named.code == 1 and {"MLP403", "MLP504"} <= set(named.rules())
 
 
 def test_pyproject_settings_of_the_base_apply_in_pull_request_mode(tmp_path: Path) -> None:
