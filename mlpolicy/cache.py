@@ -7,6 +7,11 @@ for valid documents only: an invalid one is validated afresh every time, so its 
 are always complete. Location: ``$MLPOLICY_CACHE_DIR``, else ``$XDG_CACHE_HOME/mlpolicy``,
 else ``~/.cache/mlpolicy``; ``MLPOLICY_NO_CACHE=1`` turns it off. A cache that cannot be
 read or written is silently skipped: it only ever saves time.
+
+An entry says "this document is valid", so whoever can write one can make an invalid
+manifest pass. The cache is therefore used only when its folders belong to the current
+user and nobody else may write them, and never in CI (``CI`` set), where the runner is
+fresh anyway and a cache restored from elsewhere could not be trusted.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import functools
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +29,29 @@ from mlpolicy import __version__
 
 @functools.cache
 def _folder() -> Path | None:
-    if os.environ.get("MLPOLICY_NO_CACHE", "") not in ("", "0"):
+    if os.environ.get("CI") or os.environ.get("MLPOLICY_NO_CACHE", "") not in ("", "0"):
         return None
     explicit = os.environ.get("MLPOLICY_CACHE_DIR")
     if explicit:
-        return Path(explicit) / "valid"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "mlpolicy" / "valid"
+        root = Path(explicit)
+    else:
+        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mlpolicy"
+    folder = root / "valid"
+    return folder if all(private(d) for d in (root, folder)) else None
+
+
+def private(folder: Path) -> bool:
+    """True when ``folder`` is absent (mlpolicy creates it, mode 0700) or a directory of the
+    current user that neither its group nor others may write."""
+    try:
+        info = os.stat(folder)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    owner = getattr(os, "getuid", None)  # Windows: no POSIX owner to compare
+    mine = owner is None or info.st_uid == owner()
+    return stat.S_ISDIR(info.st_mode) and mine and not info.st_mode & 0o022
 
 
 def key(schema_text: str, instance: Any) -> str | None:
@@ -63,7 +85,10 @@ def remember_valid(cache_key: str) -> None:
     if path is None:
         return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch()
+        path.parents[3].mkdir(parents=True, exist_ok=True)  # ~/.cache, say: not ours
+        for folder in reversed(path.parents[:3]):  # root, valid/, the shard: all private
+            folder.mkdir(mode=0o700, exist_ok=True)
+        if private(path.parent):
+            path.touch()
     except OSError:
         pass

@@ -16,23 +16,24 @@ from typing import Any
 import click
 
 from mlpolicy import __version__
-from mlpolicy.errors import MlpolicyError, UsageError
+from mlpolicy.errors import MlpolicyError
 from mlpolicy.report import FORMATS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 FORMAT_NAMES = tuple(FORMATS)
-PYPROJECT_KEYS = (
-    "format",
-    "fail_on",
-    "select",
-    "ignore",
-    "policy",
-    "no_git",
-    "phase",
-    "output",
-    "base",
-    "changed_only",
-)
+# `check` options that [tool.mlpolicy] may also set (its key, the option's parameter name).
+# Report destinations are not among them: only the command line names where a report goes.
+PYPROJECT_KEYS = {
+    "format": "format_",
+    "fail_on": "fail_on",
+    "select": "select",
+    "ignore": "ignore",
+    "policy": "policy_path",
+    "no_git": "no_git",
+    "phase": "phase",
+    "base": "base",
+    "changed_only": "changed_only",
+}
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -158,26 +159,46 @@ def check(
     In a GitHub Actions pull request (GITHUB_BASE_REF set) the base defaults to HEAD^1,
     the base side of the merge commit actions/checkout makes (fetch-depth: 2 or more).
     """
-    from mlpolicy import commands
+    from mlpolicy import commands, trust
 
+    paths = paths or (Path(),)
+    given = _given(click.get_current_context())
+    sourced = trust.resolve(paths, given, github_base_ref or None)
+    value = {**sourced.values, **given}.get
+    select_value, ignore_value = value("select"), value("ignore")
     return commands.check(
-        paths=paths or (Path(),),
-        format_name=format_,
+        paths=paths,
+        format_name=value("format", format_),
         output=output,
         reports=reports,
-        phase=phase,
-        select=select,
-        ignore=ignore,
-        fail_on=fail_on,
-        policy_path=policy_path,
-        use_git=not no_git,
-        base=base or None,
-        changed_only=changed_only,
+        phase=value("phase", phase),
+        select=",".join(select_value) if isinstance(select_value, list) else select_value,
+        ignore=",".join(ignore_value) if isinstance(ignore_value, list) else ignore_value,
+        fail_on=value("fail_on", fail_on),
+        policy_path=Path(policy) if (policy := value("policy")) else None,
+        use_git=not value("no_git", no_git),
+        base=given.get("base") or sourced.base,
+        changed_only=value("changed_only", changed_only),
         github_base_ref=github_base_ref or None,
         color=_color(color, output),
         today=today.date() if today else None,
         quiet=quiet,
+        notes=sourced.notes,
+        changes=sourced.changes,
+        policy_data=sourced.policy_data,
     )
+
+
+def _given(ctx: click.Context) -> dict[str, Any]:
+    """The settings the command line or the environment gave: trusted, and above pyproject."""
+    from click.core import ParameterSource
+
+    trusted = (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
+    given = {}
+    for key, name in PYPROJECT_KEYS.items():
+        if ctx.get_parameter_source(name) in trusted and ctx.params[name] not in (None, ""):
+            given[key] = ctx.params[name]
+    return given
 
 
 @cli.command()
@@ -421,25 +442,6 @@ def _color(flag: bool | None, output: Path | None) -> bool:
     return sys.stdout.isatty()
 
 
-def _default_map() -> dict[str, Any]:
-    """``[tool.mlpolicy]`` as click defaults: below command line and environment."""
-    from mlpolicy.schema import suggest
-    from mlpolicy.settings import pyproject_defaults
-
-    table = pyproject_defaults(Path.cwd())
-    for key in table:
-        if key not in PYPROJECT_KEYS:
-            raise UsageError(f"[tool.mlpolicy]: unknown key {key!r}{suggest(key, PYPROJECT_KEYS)}")
-    defaults = {
-        ("format_" if k == "format" else "policy_path" if k == "policy" else k): v
-        for k, v in table.items()
-    }
-    for key in ("select", "ignore"):
-        if isinstance(defaults.get(key), list):
-            defaults[key] = ",".join(map(str, defaults[key]))
-    return {"check": defaults} if defaults else {}
-
-
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the command and exit with SPEC section 8's codes."""
     args = sys.argv[1:] if argv is None else argv
@@ -449,11 +451,7 @@ def main(argv: list[str] | None = None) -> None:
 def run(args: list[str]) -> int:
     """Run ``mlpolicy ARGS`` and return the exit code (0, 1, 2 or 3)."""
     try:
-        # Only `check` reads [tool.mlpolicy]: a broken pyproject.toml must not stop
-        # `--version`, `--help` or `explain`, and they need not pay for reading it.
-        command = next((arg for arg in args if not arg.startswith("-")), None)
-        defaults = _default_map() if command == "check" else {}
-        code = cli.main(args, prog_name="mlpolicy", standalone_mode=False, default_map=defaults)
+        code = cli.main(args, prog_name="mlpolicy", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
@@ -463,7 +461,9 @@ def run(args: list[str]) -> int:
         click.echo("Aborted.", err=True)
         return EXIT_USAGE
     except MlpolicyError as exc:
-        click.echo(f"mlpolicy: error: {exc}", err=True)
+        from mlpolicy.report.escape import controls  # messages may quote repository text
+
+        click.echo(f"mlpolicy: error: {controls(str(exc))}", err=True)
         return EXIT_USAGE
     except Exception as exc:  # the gate fails closed: never 0 or 1 on a crash
         if "--verbose" in args:

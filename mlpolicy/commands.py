@@ -10,8 +10,10 @@ from pathlib import Path
 from mlpolicy import engine, report
 from mlpolicy import policy as policy_module
 from mlpolicy.errors import DocumentError, UsageError
-from mlpolicy.findings import CheckResult
+from mlpolicy.findings import CheckResult, Problem
 from mlpolicy.policy import Policy
+from mlpolicy.project import Repository
+from mlpolicy.report import destination
 from mlpolicy.rules import ALL_RULES, RULES_BY_ID
 from mlpolicy.schema import suggest
 from mlpolicy.settings import FAIL_ON, Settings, split_codes
@@ -35,15 +37,26 @@ def check(
     changed_only: bool = False,
     github_base_ref: str | None = None,
     quiet: bool = False,
+    notes: tuple[str, ...] = (),
+    changes: tuple[Problem, ...] = (),
+    policy_data: bytes | None = None,
 ) -> int:
-    """``mlpolicy check``: run the engine, write the reports, return 0 or 1."""
+    """``mlpolicy check``: run the engine, write the reports, return 0 or 1.
+
+    ``notes`` and ``changes`` (MLP504) come from settings resolution (mlpolicy.trust);
+    ``policy_data`` is the ``--policy`` file as the base commit has it, when it applies.
+    """
     if base and not use_git:
         raise UsageError("--base compares git history; it cannot be used with --no-git")
     if changed_only and not (base or (github_base_ref and use_git)):
         raise UsageError("--changed-only needs --base: the change is what is compared with it")
     known = tuple(RULES_BY_ID)
     targets = [(format_name, output)] + [_report_target(r) for r in reports]
-    forced = load_forced_policy(policy_path) if policy_path else None
+    roots = {Repository.containing(path, use_git=False).root for path in paths}
+    for _, target in targets:
+        if target is not None:
+            destination.check(target, roots)  # refused before anything runs
+    forced = load_forced_policy(policy_path, policy_data) if policy_path else None
     if phase and forced and phase not in forced.phase_ids:
         raise UsageError(f'--phase: unknown phase "{phase}"{suggest(phase, forced.phase_ids)}')
     settings = Settings(
@@ -57,13 +70,15 @@ def check(
         changed_only=changed_only,
         github_base_ref=github_base_ref,
         today=today,
+        notes=notes,
+        changes=changes,
     )
     result = engine.check(paths, settings, forced)
     for name, target in targets:
         if quiet and name == "text" and target is None:
             _echo_quiet(result, color)
             continue
-        _write(result, name, target, color and target is None)
+        _write(result, name, target, color and target is None, roots)
     return 0 if result.passed else 1
 
 
@@ -85,23 +100,23 @@ def _report_target(spec: str) -> tuple[str, Path]:
     return name, Path(file)
 
 
-def _write(result: CheckResult, name: str, target: Path | None, color: bool) -> None:
+def _write(
+    result: CheckResult, name: str, target: Path | None, color: bool, roots: set[Path]
+) -> None:
     text = report.renderer(name)(result, color)
     if target is None:
         import click
 
         click.echo(text, nl=False, color=color)  # click strips ANSI codes unless told
         return
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write the {name} report to {target}: {exc.strerror}") from None
+    destination.write(target, text, roots)
 
 
-def load_forced_policy(path: Path) -> Policy:
-    """The ``--policy`` file; any problem with it is a usage error (exit 2)."""
+def load_forced_policy(path: Path, data: bytes | None = None) -> Policy:
+    """The ``--policy`` file (or ``data``, its version at the base); a problem is exit 2."""
     try:
+        if data is not None:
+            return policy_module.parse(data, str(path))
         return policy_module.load(path)
     except FileNotFoundError:
         raise UsageError(f"--policy: {path} does not exist") from None

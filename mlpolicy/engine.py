@@ -32,6 +32,9 @@ def check(
 ) -> CheckResult:
     """Check every project under ``paths``."""
     run = _Run(settings, forced_policy)
+    run.notes += settings.notes
+    if settings.changes and settings.wants("MLP504"):
+        run.findings += _judge_run(RULES_BY_ID["MLP504"], settings.changes)
     try:
         for path in paths:
             run.check_path(path)

@@ -65,8 +65,12 @@ class GitScope:
 
     @functools.cached_property
     def _git(self) -> Any:
-        import git  # gitpython: ~100 ms to import, so only when a rule asks git something
+        try:
+            import git  # gitpython: ~100 ms to import, so only when a rule asks git something
+        except ImportError:  # gitpython refuses to import when it cannot run git
+            from mlpolicy.errors import UsageError
 
+            raise UsageError("git is not on PATH: install git, or pass --no-git") from None
         return git.Git(self.root)
 
     def _process(self, args: Iterable[str], stdin: bool = False) -> Any:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mlpolicy.errors import UsageError
-from mlpolicy.findings import Severity
+from mlpolicy.findings import Problem, Severity
 
 FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
 
@@ -28,6 +29,8 @@ class Settings:
     changed_only: bool = False
     github_base_ref: str | None = None  # GITHUB_BASE_REF: a pull request's target branch
     today: dt.date | None = None  # fixed by MLPOLICY_TODAY for reproducible reports
+    notes: tuple[str, ...] = ()  # what settings resolution has to say (mlpolicy.trust)
+    changes: tuple[Problem, ...] = ()  # MLP504: [tool.mlpolicy] edits that were not applied
 
     @property
     def date(self) -> dt.date:
@@ -58,25 +61,78 @@ def split_codes(
     return codes
 
 
-def pyproject_defaults(start: Path) -> dict[str, Any]:
-    """``[tool.mlpolicy]`` from the nearest ``pyproject.toml`` at or above ``start``."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            return _read_tool_table(candidate)
-    return {}
+PYPROJECT = "pyproject.toml"
+PYPROJECT_CAP = 1 << 20  # a pyproject.toml is a few KiB; anything past 1 MiB is not one
+# Where a report goes is the workflow's decision, never the repository's (SPEC section 12).
+DESTINATION_KEYS = ("output", "report")
 
 
-def _read_tool_table(path: Path) -> dict[str, Any]:
+def read_tool_table(root: Path) -> dict[str, Any]:
+    """``[tool.mlpolicy]`` of ``root/pyproject.toml``, validated; empty when there is none."""
+    data = read_tool_bytes(root)
+    if data is None:
+        return {}
+    where = str(root / PYPROJECT)
+    table = parse_tool_table(data, where)
+    validate_tool_table(table, where)
+    return table
+
+
+def read_tool_bytes(root: Path) -> bytes | None:
+    """``root/pyproject.toml``'s bytes, or None when there is none.
+
+    Only the root's file is read, never a parent directory's, and only when it resolves
+    inside ``root`` and is a regular file of at most :data:`PYPROJECT_CAP` bytes.
+    """
+    from mlpolicy.safeio import FileProblem, read_bounded
+
+    path = root / PYPROJECT
+    if not path.is_symlink() and not path.exists():
+        return None
+    if not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)):
+        raise UsageError(f"{path} is a symlink leading outside the repository; it was not read")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read [tool.mlpolicy]: {exc}") from None
-    table = data.get("tool", {}).get("mlpolicy", {})
+        return read_bounded(path, PYPROJECT_CAP)
+    except FileProblem as exc:
+        raise UsageError(f"{path} {exc.reason}") from None
+
+
+def parse_tool_table(data: bytes, where: str) -> dict[str, Any]:
+    """``[tool.mlpolicy]`` of a pyproject.toml's bytes, keys in the ``_`` form (``fail_on``)."""
+    try:
+        document = tomllib.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise UsageError(f"{where}: cannot read [tool.mlpolicy]: not UTF-8") from None
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        raise UsageError(f"{where}: cannot read [tool.mlpolicy]: {exc}") from None
+    tool = document.get("tool", {})
+    table = tool.get("mlpolicy", {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):
-        raise UsageError(f"{path}: [tool.mlpolicy] must be a table")
-    # Relative paths in pyproject.toml are relative to the file, not to the working directory.
-    if isinstance(table.get("policy"), str):
-        table = {**table, "policy": str(path.parent / table["policy"])}
+        raise UsageError(f"{where}: [tool.mlpolicy] must be a table")
     return {key.replace("-", "_"): value for key, value in table.items()}
+
+
+def validate_tool_table(table: dict[str, Any], where: str) -> None:
+    """Refuse report destinations and anything ``schemas/settings.schema.json`` rejects."""
+    if not table:
+        return  # most pyproject.toml files have no [tool.mlpolicy]: no validator to build
+    from mlpolicy import schema
+
+    for key in DESTINATION_KEYS:
+        if key in table:
+            raise UsageError(
+                f"{where}: [tool.mlpolicy] {key}: report destinations are taken only from the"
+                f" command line or the environment (--output, --report), never from a file in"
+                f" the repository; remove the key"
+            )
+    errors = schema.validate("settings", table)
+    if errors:
+        raise UsageError(f"{where}: [tool.mlpolicy] {errors[0].message}")
+
+
+def tool_table_line(data: bytes) -> int | None:
+    """The line of the ``[tool.mlpolicy]`` header in a pyproject.toml, for the finding."""
+    for number, line in enumerate(data.splitlines(), start=1):
+        if line.strip().replace(b" ", b"").startswith(b"[tool.mlpolicy]"):
+            return number
+    return None

@@ -21,7 +21,7 @@ PROBE = (
 def _probe(document: str, env: dict[str, str]) -> tuple[int, bool]:
     done = subprocess.run(
         [sys.executable, "-c", PROBE, document], capture_output=True, text=True, check=True,
-        env={**os.environ, **env},
+        env={**{k: v for k, v in os.environ.items() if k != "CI"}, **env},
     )  # fmt: skip
     count, imported = done.stdout.split()
     return int(count), imported == "True"
@@ -64,3 +64,44 @@ def test_in_process_results_do_not_depend_on_the_cache() -> None:
             'missing required key "phase"',
             'unknown key "phasee"; did you mean "phase"?',
         ]
+
+
+def test_cache_is_off_in_ci(tmp_path: Path) -> None:
+    env = {"MLPOLICY_CACHE_DIR": str(tmp_path), "CI": "true"}
+    assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, True)
+    assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, True)
+    assert not tmp_path.joinpath("valid").exists()
+
+
+def test_a_cache_others_can_write_is_not_used(tmp_path: Path) -> None:
+    env = {"MLPOLICY_CACHE_DIR": str(tmp_path)}
+    assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, True)
+    assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, False)  # cached
+    for folder in (tmp_path, tmp_path / "valid"):
+        folder.chmod(0o777)
+        assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, True)  # not trusted
+        folder.chmod(0o700)
+    (tmp_path / "valid").chmod(0o720)  # group-writable is no better
+    assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, True)
+
+
+def test_a_cache_of_another_user_is_not_used(tmp_path: Path) -> None:
+    env = {"MLPOLICY_CACHE_DIR": str(tmp_path / "theirs")}
+    (tmp_path / "theirs").mkdir(mode=0o755)
+    if os.geteuid() == 0:  # root may hand the folder to "nobody" and still write into it
+        os.chown(tmp_path / "theirs", 65534, 65534)
+        assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, True)
+        assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, True)
+        assert not (tmp_path / "theirs" / "valid").exists()
+    else:  # an ordinary user cannot give a folder away; root's own folders stand in
+        from mlpolicy import cache
+
+        assert not cache.private(Path("/"))
+
+
+def test_folders_the_cache_creates_are_private(tmp_path: Path) -> None:
+    env = {"MLPOLICY_CACHE_DIR": str(tmp_path / "fresh")}
+    _probe('{"version": 1, "phase": "ideation"}', env)
+    folders = [tmp_path / "fresh", *(p for p in (tmp_path / "fresh").rglob("*") if p.is_dir())]
+    assert len(folders) == 3  # the root, valid/, one shard
+    assert {p.stat().st_mode & 0o777 for p in folders} == {0o700}

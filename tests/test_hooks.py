@@ -145,3 +145,34 @@ def test_pre_push_hook_checks_against_the_upstream(
     repo.git("commit", "-q", "--no-verify", "-am", "restore it")
     pushed = _git(repo, "push", "origin", "main", env=WITH_MLPOLICY)
     assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+
+
+WAIVED = (
+    "version: 1\nphase: ideation\nwaivers:\n  - rule: MLP102\n"
+    "    reason: the metrics land next sprint\n    expires: 2099-01-31\n    approved_by: '@me'\n"
+)
+
+
+def test_pre_push_hook_refuses_a_new_branch_that_waives_its_own_failure(
+    make_repo: Callable[[str], Repo], tmp_path: Path
+) -> None:
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    repo = make_repo("work")
+    repo.write(ideation.complete()).commit("ideation")
+    repo.git("remote", "add", "origin", str(remote))
+    repo.git("push", "-q", "origin", "main")
+    assert run_cli("hooks", "install", cwd=repo.root).code == 0
+    repo.git("checkout", "-q", "-b", "feature")  # no upstream: the push creates the branch
+    repo.write({**ideation.incomplete(), "mlpolicy.yaml": WAIVED})
+    repo.git("commit", "-q", "--no-verify", "-am", "shorter design doc, waived")
+    refused = _git(repo, "push", "origin", "feature", env=WITH_MLPOLICY)
+    assert refused.returncode != 0
+    assert "MLP102" in refused.stdout + refused.stderr
+    assert "MLP504" in refused.stdout + refused.stderr  # the waiver is shown, not applied
+    repo.git("push", "-q", "--no-verify", "origin", "feature")
+    repo.write({"notes.md": "notes\n"})
+    repo.git("add", "notes.md")
+    repo.git("commit", "-q", "--no-verify", "-m", "more")
+    again = _git(repo, "push", "origin", "feature", env=WITH_MLPOLICY)  # over the remote's
+    assert again.returncode == 0, again.stdout + again.stderr  # the base now has the waiver

@@ -71,7 +71,8 @@ def test_the_dogfood_config_is_valid_and_uses_the_published_manifest_hook(tmp_pa
     assert {"ruff-check", "ruff-format", "mypy", "mlpolicy-manifest"} <= set(local)
     ours, theirs = local["mlpolicy-manifest"], published["mlpolicy-manifest"]
     assert ours["entry"] == "python -m " + theirs["entry"]
-    assert ours["files"] == theirs["files"]
+    for key in ("files", "pass_filenames", "always_run"):
+        assert ours.get(key) == theirs.get(key), key
 
 
 def test_try_repo_passes_a_complete_project(
@@ -124,3 +125,58 @@ def test_the_manifest_hook_checks_manifests_only(
     project.commit("fixed")
     passed = _pre_commit("run", "--all-files", cwd=project.root, home=home)
     assert passed.returncode == 0, passed.stdout + passed.stderr
+
+
+WAIVED = (
+    "version: 1\nphase: ideation\nwaivers:\n  - rule: MLP102\n"
+    "    reason: the metrics land next sprint\n    expires: 2099-01-31\n    approved_by: '@me'\n"
+)
+
+
+def _config(source: Path, hook: str) -> str:
+    rev = Repo(source).git("rev-parse", "HEAD")
+    return f"repos:\n  - repo: {source}\n    rev: {rev}\n    hooks:\n      - id: {hook}\n"
+
+
+def test_the_pre_push_stage_compares_with_what_the_push_goes_over(
+    hook_repo: tuple[Path, Path], make_repo: Callable[[str], Repo], tmp_path: Path
+) -> None:
+    source, home = hook_repo
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    project = make_repo("pushed")
+    project.write({**ideation.complete(), ".pre-commit-config.yaml": _config(source, "mlpolicy")})
+    project.commit("ideation")
+    project.git("remote", "add", "origin", str(remote))
+    project.git("push", "-q", "origin", "main")
+    installed = _pre_commit("install", "--hook-type", "pre-push", cwd=project.root, home=home)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    project.write({**ideation.incomplete(), "mlpolicy.yaml": WAIVED})
+    project.commit("shorter design doc, waived in the same change")
+    push = subprocess.run(
+        ["git", "push", "origin", "main"],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **GIT_ENV, "PATH": TOOLS_PATH, "PRE_COMMIT_HOME": str(home)},
+    )
+    assert push.returncode != 0, push.stdout + push.stderr
+    assert "MLP102" in push.stdout + push.stderr
+    assert "MLP504" in push.stdout + push.stderr
+
+
+def test_the_manifest_hook_runs_when_only_a_policy_file_changes(
+    hook_repo: tuple[Path, Path], make_repo: Callable[[str], Repo]
+) -> None:
+    source, home = hook_repo
+    project = make_repo("policy-only")
+    policy = (ROOT / "mlpolicy" / "data" / "default-policy.yaml").read_text()
+    manifest = "version: 1\nphase: ideation\npolicy: org-policy.yaml\n"
+    project.write({"mlpolicy.yaml": manifest, "org-policy.yaml": policy})
+    project.write({".pre-commit-config.yaml": _config(source, "mlpolicy-manifest")})
+    project.commit("a project with its own policy")
+    project.write({"org-policy.yaml": "version: 1\nphases: 5\n"})
+    project.git("add", "org-policy.yaml")
+    done = _pre_commit("run", cwd=project.root, home=home)  # the staged files: the policy
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "MLP004" in done.stdout

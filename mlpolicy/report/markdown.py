@@ -8,6 +8,7 @@ import re
 from mlpolicy.findings import CheckResult, Finding, ProjectResult, Severity
 from mlpolicy.policy import BUILTIN, builtin
 from mlpolicy.report import counts, plural
+from mlpolicy.report.escape import controls
 from mlpolicy.report.links import rule_url
 from mlpolicy.rules import RULES_BY_ID
 
@@ -29,7 +30,7 @@ def render(result: CheckResult, color: bool = False) -> str:
         lines += ["### Outside any project", "", *_table(result.findings, budget), ""]
     for project in result.projects:
         lines += [*_project(project, budget), ""]
-    lines += [f"> {_cell(note)}" for note in result.notes]
+    lines += [f"> {_code(note)}" for note in result.notes]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -57,7 +58,7 @@ def _progress(project: ProjectResult) -> str:
     # Only the built-in policy's phases are known here; a custom policy may define others.
     phases = builtin().phase_ids
     if project.policy_source != BUILTIN or project.phase not in phases:
-        return f"**{_cell(project.phase)}**"
+        return f"**{_code(project.phase)}**"
     current = phases.index(project.phase)
     failing = {_phase_of(f.rule) for f in project.findings if _blocks(f)}
     steps = []
@@ -94,29 +95,34 @@ def _table(findings: tuple[Finding, ...], budget: list[int]) -> list[str]:
 def _row(finding: Finding) -> str:
     rule = f"[{finding.rule}]({rule_url(finding.rule)}) {finding.name}"
     severity = f"{finding.severity.value} (waived)" if finding.waived else finding.severity.value
-    message = _cell(finding.message)
+    message = _inline(finding.message)
     if finding.hint and not finding.waived:
-        message += f"<br>*hint:* {_cell(finding.hint)}"
+        message += f"<br>*hint:* {_inline(finding.hint)}"
     return f"| {rule} | {severity} | {_where(finding)} | {message} |"
 
 
 def _where(finding: Finding) -> str:
-    if finding.location is None:
-        return "-"
-    # GitHub splits table cells on "|" even inside code spans, where "\|" shows as "|".
-    return _code(str(finding.location)).replace("|", "\\|")
+    return "-" if finding.location is None else _inline(str(finding.location))
 
 
-def _cell(text: str) -> str:
-    """Text safe inside a table cell: no HTML, no column breaks, no line breaks."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = text.replace("|", "\\|").replace("\r\n", "\n").replace("\r", "\n")
-    return text.replace("\n", "<br>")
+def _inline(text: str) -> str:
+    """Repository text inside a table cell: a code span, with its pipes escaped.
+
+    GitHub splits table cells on "|" even inside code spans, where "\\|" shows as "|".
+    """
+    return _code(text).replace("|", "\\|")
 
 
 def _code(text: str) -> str:
-    """``text`` as a code span that survives backticks inside it."""
-    text = " ".join(text.splitlines())
+    """``text`` as a code span that survives backticks inside it.
+
+    Repository text goes in code spans: inside one nothing is a link, an image, emphasis,
+    HTML or an @mention, and GitHub autolinks no URL. Control characters (a line break
+    would end the span or the table row) are shown escaped, as in the text report.
+    """
+    text = controls(text)
+    if not text:
+        return ""
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     padded = f" {text} " if text.startswith("`") or text.endswith("`") else text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mlpolicy.findings import CheckResult, Finding, ProjectResult, Severity
 from mlpolicy.report import counts, plural
+from mlpolicy.report.escape import controls
 
 _STYLES = {"bold": "1", "dim": "2", "red": "31", "yellow": "33", "cyan": "36", "green": "32"}
 _SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
@@ -25,16 +26,16 @@ def render(result: CheckResult, color: bool = False) -> str:
         lines += _finding(finding, paint)
     for project in result.projects:
         lines += _project(project, paint)
-    lines += [f"note: {note}" for note in result.notes]
+    lines += [f"note: {controls(note)}" for note in result.notes]
     lines.append(_summary(result, paint))
     return "\n".join(lines) + "\n"
 
 
 def _project(project: ProjectResult, paint: _Paint) -> list[str]:
-    phase = project.phase or "phase unknown"
+    phase = controls(project.phase) if project.phase else "phase unknown"
     open_findings = [f for f in project.findings if not f.waived]
     verdict = paint("ok", "green") if not open_findings else plural(len(open_findings), "finding")
-    lines = [f"{paint(project.root, 'bold')} [{phase}] {verdict}"]
+    lines = [f"{paint(controls(project.root), 'bold')} [{phase}] {verdict}"]
     for finding in project.findings:
         lines += _finding(finding, paint)
     return lines
@@ -47,14 +48,15 @@ def _finding(finding: Finding, paint: _Paint) -> list[str]:
         suffix = paint(" (waived)", "dim")
     elif finding.severity is not Severity.ERROR:
         suffix = f" ({finding.severity.value})"
-    lines = [f"{paint(_where(finding), 'bold')}: {label} {finding.name}  {finding.message}{suffix}"]
+    message = controls(finding.message)
+    lines = [f"{paint(_where(finding), 'bold')}: {label} {finding.name}  {message}{suffix}"]
     if finding.hint and not finding.waived:
-        lines.append(f"  {paint('hint:', 'cyan')} {finding.hint}")
+        lines.append(f"  {paint('hint:', 'cyan')} {controls(finding.hint)}")
     return lines
 
 
 def _where(finding: Finding) -> str:
-    return str(finding.location) if finding.location else "-"
+    return controls(str(finding.location)) if finding.location else "-"
 
 
 def _summary(result: CheckResult, paint: _Paint) -> str:

@@ -113,9 +113,11 @@ def policy_changed(project: Project) -> Iterator[Problem]:
     ## What it does
     In pull-request mode (`--base`), warns that the change edits what the project is
     judged by: the manifest's `policy:`, the policy file's content, `waivers` or
-    `quality_bar`. The check applies the base version of each, so a change cannot lower
-    its own bar or waive its own failure; the edit takes effect once merged. A new
-    project's waivers likewise apply only after the change that adds them is merged.
+    `quality_bar`, and the `[tool.mlpolicy]` settings of the root `pyproject.toml` (with
+    the policy file they or `--policy` name). The check applies the base version of each,
+    so a change cannot lower its own bar or waive its own failure; the edit takes effect
+    once merged. A new project's waivers likewise apply only after the change that adds
+    them is merged.
 
     ## Why is this bad?
     A pull request that fails the quality bar could otherwise pass by lowering the bar in

@@ -45,7 +45,7 @@ def test_phase_progress_marks_the_current_phase_and_what_fails() -> None:
 
 def test_a_custom_policy_shows_the_phase_without_the_built_in_progress() -> None:
     custom = CheckResult(projects=(results.project("p", "beta", policy="org/policy.yaml"),))
-    assert "Phase: **beta**\n" in markdown.render(custom)
+    assert "Phase: **`beta`**\n" in markdown.render(custom)
 
 
 def test_every_finding_is_a_row_linking_to_its_rule_doc() -> None:
@@ -60,13 +60,14 @@ def test_every_finding_is_a_row_linking_to_its_rule_doc() -> None:
     assert _cells(waived)[1] == "error (waived)"
 
 
-def test_cells_escape_pipes_newlines_and_html() -> None:
+def test_messages_are_code_spans_with_pipes_and_controls_escaped() -> None:
     rows = _rows(markdown.render(results.sample()))
     awkward = next(r for r in rows if r.startswith("| [MLP201]"))
     message = _cells(awkward)[3]
-    assert "\\|" in message and "<br>" in message
-    assert "<b>" not in message and "&lt;b&gt;&amp;amp;&lt;/b&gt;" in message
-    assert "\r" not in awkward and "\n" not in awkward
+    assert message == (
+        '``a "quoted" 100% \\| pipe, comma: colon\\r\\nnext line\\n<b>&amp;</b> `tick` \\x1b[0m``'
+    )
+    assert "\r" not in awkward and "\n" not in awkward and "\x1b" not in awkward
 
 
 def test_locations_are_code_spans_that_survive_backticks_and_pipes() -> None:
