@@ -35,6 +35,7 @@ class InvalidRecord:
 
     message: str
     location: Location
+    hint: str | None = None  # the concrete fix, when the reader knows it
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ class LogFile:
     runs: tuple[Run, ...]
     invalid: tuple[InvalidRecord, ...] = ()
     readable: bool = True
+    more_invalid: int = 0  # invalid records beyond those kept in ``invalid`` (only counted)
 
     @property
     def status(self) -> str:

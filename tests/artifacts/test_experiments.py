@@ -103,10 +103,12 @@ def test_out_of_range_numbers_do_not_raise() -> None:
     assert log.runs[0].metrics["val_auc"] == math.inf
 
 
-def test_oversized_input_is_one_invalid_record() -> None:
-    log = runlog.parse(b" " * (runlog.MAX_BYTES + 1), "big.jsonl")
+def test_an_overlong_line_is_one_invalid_record_and_the_next_lines_still_count() -> None:
+    data = b"\n".join([b" " * (runlog.MAX_LINE_BYTES + 10), GOOD, b""])
+    log = runlog.parse(data, "big.jsonl")
     [bad] = log.invalid
-    assert "too large" in bad.message and bad.location.line is None
+    assert "longer than 4 MiB" in bad.message and bad.location.line == 1
+    assert [r.location.line for r in log.runs] == [2]
 
 
 @settings(max_examples=300, deadline=None)
