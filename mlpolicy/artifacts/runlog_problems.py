@@ -71,7 +71,8 @@ def describe(value: Any, where: Location) -> InvalidRecord:
     """Why a parsed record is not a valid run, with the fix."""
     if not isinstance(value, dict):
         message = f"the record must be a mapping (a JSON object), not {_kind(value)}"
-        return InvalidRecord(message, where, f"Write each run as one JSON object per line; {EXAMPLE}.")
+        hint = f"Write each run as one JSON object per line; {EXAMPLE}."
+        return InvalidRecord(message, where, hint)
     run_id = value.get("run_id")
     prefix = f'run "{run_id}": ' if isinstance(run_id, str) and run_id else ""
     missing = runlog_validity.missing_keys(value)
@@ -81,7 +82,8 @@ def describe(value: Any, where: Location) -> InvalidRecord:
 
     errors = schema.validate("runlog", value)
     if not errors:  # the fast decision and jsonschema disagree: say so rather than guess
-        return InvalidRecord(prefix + "the record does not match the runlog schema", where, _GENERIC)
+        message = "the record does not match the runlog schema"
+        return InvalidRecord(prefix + message, where, _GENERIC)
     first = next((e for e in errors if e.path == ("schema",)), errors[0])
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     message, hint = _explain(first, value)
@@ -97,7 +99,7 @@ def _missing(keys: list[str]) -> str:
 def _missing_hint(keys: list[str]) -> str:
     if keys == ["status"]:
         return 'Add "status": "finished" (or running, failed, killed).'
-    return f"Add the missing keys ({EXAMPLE}), or write runs with `mlpolicy log`, which fills them in."
+    return f"Add the missing keys ({EXAMPLE}), or write runs with `mlpolicy log`, which fills them."
 
 
 def _explain(error: Any, value: dict[str, Any]) -> tuple[str, str]:
@@ -117,7 +119,7 @@ def _explain(error: Any, value: dict[str, Any]) -> tuple[str, str]:
     if len(path) >= 2 and path[0] == "metrics":
         return (
             f'metric "{path[1]}" must be a number or a non-empty list of {{"step", "value"}}',
-            f'Log a number, e.g. "{path[1]}": 0.83, or a list such as [{{"step": 0, "value": 0.83}}].',
+            f'Log a number, e.g. "{path[1]}": 0.83, or a list like [{{"step": 0, "value": 0.83}}].',
         )
     parent = ".".join(str(p) for p in path[:-1])
     return (f"{parent}: {error.message}" if parent else error.message), _GENERIC

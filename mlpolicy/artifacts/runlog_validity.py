@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from mlpolicy import schema
@@ -102,7 +102,7 @@ def _integer(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _fields(value: Any, checks: dict[str, Check]) -> bool:
+def _fields(value: Any, checks: Mapping[str, Check]) -> bool:
     """An object whose listed keys, where present, pass their checks."""
     if not isinstance(value, dict):
         return False
