@@ -114,20 +114,11 @@ def _record(raw: bytes, where: Location, detailed: bool) -> Run | InvalidRecord 
     except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, too deep, huge int
         return runlog_problems.unparsed(exc, where) if detailed else None
     hazard = runlog_problems.hazard(raw, value)
-    if hazard is None and _valid(value):
+    if hazard is None and runlog_validity.is_valid(value):
         return _run(value, where)
     if not detailed:
         return None
     return InvalidRecord(hazard, where) if hazard else runlog_problems.describe(value, where)
-
-
-def _valid(value: Any) -> bool:
-    known = runlog_validity.verdict(value)
-    if known is not None:
-        return known
-    from mlpolicy import schema  # a property only jsonschema knows: rare, so imported late
-
-    return not schema.validate("runlog", value)
 
 
 def _run(value: dict[str, Any], where: Location) -> Run:

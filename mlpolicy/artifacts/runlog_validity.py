@@ -37,6 +37,12 @@ def verdict(value: Any) -> bool | None:
     return True
 
 
+def is_valid(value: Any) -> bool:
+    """Whether ``value`` is a valid record, asking jsonschema only when :func:`verdict` defers."""
+    known = verdict(value)
+    return known if known is not None else not schema.validate("runlog", value)
+
+
 def missing_keys(value: dict[str, Any]) -> list[str]:
     """The schema's required keys that ``value`` lacks, sorted."""
     return sorted(_rules().required.difference(value))
