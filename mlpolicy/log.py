@@ -66,7 +66,11 @@ def _metric(option: str, key: str, raw: str) -> float | int:
         value = None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise UsageError(f"{option} {key}: {raw!r} is not a number")
-    if not math.isfinite(value):
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an integer of hundreds of digits
+        finite = False
+    if not finite:
         raise UsageError(f"{option} {key}: {raw!r} is not a finite number")
     return value
 

@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 from conftest import Repo, run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ideation import DESIGN_DOC
 from jsonschema import Draft202012Validator
 
-from mlpolicy import schema
+from mlpolicy import log, schema
+from mlpolicy.errors import UsageError
 
 APPROVED = "---\nstatus: approved\n---\n" + DESIGN_DOC
 VALIDATOR = Draft202012Validator(schema.load("runlog"))
@@ -50,7 +53,7 @@ def test_log_commit_and_check_passes_with_no_hand_editing(repo: Repo) -> None:
 def test_values_params_as_json_scalars_metrics_as_numbers(repo: Repo) -> None:
     _fresh(repo)
     args = ["--param", "lr=0.01", "--param", "model=xgb", "--param", "early=true"]
-    args += ["--param", "name=\"42\"", "--param", "layers=[1, 2]", "--param", "eq=a=b"]
+    args += ["--param", 'name="42"', "--param", "layers=[1, 2]", "--param", "eq=a=b"]
     args += ["--metric", "val_auc=0.83", "--metric", "epochs=3", "--status", "running"]
     assert _log(repo, *args).code == 0
     record = json.loads((repo.root / "experiments" / "runs.jsonl").read_text(encoding="utf-8"))
@@ -73,6 +76,7 @@ def test_values_params_as_json_scalars_metrics_as_numbers(repo: Repo) -> None:
         (["--metric", "val_auc=high"], "--metric val_auc: 'high' is not a number"),
         (["--metric", "val_auc=true"], "--metric val_auc: 'true' is not a number"),
         (["--metric", "val_auc=NaN"], "not a finite number"),
+        (["--metric", "val_auc=" + "9" * 400], "not a finite number"),
         (["--param", "lr"], "--param 'lr': expected KEY=VALUE"),
         (["--metric", "=0.8"], "expected KEY=VALUE"),
         (["--param", "lr=1", "--param", "lr=2"], "--param lr: given twice"),
@@ -120,3 +124,20 @@ def test_schema_runlog_example_is_one_valid_stable_record(tmp_path: Path) -> Non
 def test_schema_example_for_another_schema_is_exit_2(tmp_path: Path) -> None:
     result = run_cli("schema", "policy", "--example", cwd=tmp_path)
     assert result.code == 2 and "runlog" in result.stderr
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(max_size=20), max_size=4), st.lists(st.text(max_size=20), max_size=4))
+def test_any_option_text_is_parsed_or_refused_with_a_usage_error(
+    params: list[str], metrics: list[str]
+) -> None:
+    for option, given_texts, parse in (
+        ("--param", params, log._param),
+        ("--metric", metrics, log._metric),
+    ):
+        try:
+            parsed = log.pairs(option, given_texts, parse)
+        except UsageError as exc:
+            assert str(exc).startswith(option)
+        else:
+            json.dumps(parsed, allow_nan=False)  # always a JSON-ready mapping

@@ -140,9 +140,7 @@ def test_a_repository_without_commits_is_a_clear_error(repo: Repo) -> None:
         log_run("churn", {"lr": 1}, {"auc": 0.5}, cwd=repo.root)
 
 
-def test_a_symlink_out_of_the_repository_is_never_followed(
-    committed: Repo, tmp_path: Path
-) -> None:
+def test_a_symlink_out_of_the_repository_is_never_followed(committed: Repo, tmp_path: Path) -> None:
     outside = tmp_path / "outside.jsonl"
     outside.write_text("", encoding="utf-8")
     (committed.root / "experiments").mkdir()

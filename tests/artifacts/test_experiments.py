@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 
 import pytest
@@ -109,6 +110,32 @@ def test_an_overlong_line_is_one_invalid_record_and_the_next_lines_still_count()
     [bad] = log.invalid
     assert "longer than 4 MiB" in bad.message and bad.location.line == 1
     assert [r.location.line for r in log.runs] == [2]
+
+
+def test_a_log_larger_than_any_document_cap_is_streamed(tmp_path: Path) -> None:
+    path = tmp_path / "runs.jsonl"
+    lines = 60_000  # about 18 MiB: the old whole-file cap was 16 MiB
+    path.write_bytes((GOOD + b"\n") * lines)
+    log = runlog.read(path, "runs.jsonl")
+    assert len(log.runs) == lines and log.invalid == () and log.status == "ok"
+    assert log.runs[-1].location.line == lines
+
+
+def test_hostile_lines_keep_fifty_details_and_count_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "runs.jsonl"
+    path.write_bytes(GOOD + b"\n" + b"{}\n" * 200_000)
+    log = runlog.read(path, "runs.jsonl")
+    assert len(log.runs) == 1
+    assert len(log.invalid) == runlog.MAX_INVALID_SHOWN == 50
+    assert log.more_invalid == 200_000 - 50
+    assert [r.location.line for r in log.invalid] == list(range(2, 52))
+
+
+def test_a_fifo_is_unreadable_and_never_opened_for_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "runs.jsonl"
+    os.mkfifo(fifo)
+    log = runlog.read(fifo, "runs.jsonl")
+    assert not log.readable and "FIFO" in log.invalid[0].message
 
 
 @settings(max_examples=300, deadline=None)
