@@ -200,6 +200,8 @@ def _project_dir(base: Path) -> Path:
 
 
 def _git_state(root: Path, target: Path) -> tuple[str, bool]:
+    from mlpolicy.gitscope import GitError
+
     scope = Repository(root, is_git=True, use_git=True).git
     assert scope is not None  # a repository built with use_git always has one
     try:
@@ -210,6 +212,8 @@ def _git_state(root: Path, target: Path) -> tuple[str, bool]:
                 " made from, then log the run"
             )
         return commit, scope.differs_from_head([target.relative_to(root).as_posix()])
+    except GitError as exc:
+        raise RunlogError(f"git cannot tell the state of {root}: {exc}") from None
     finally:
         scope.close()
 
