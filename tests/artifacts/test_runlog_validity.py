@@ -62,15 +62,17 @@ def test_agrees_with_jsonschema_on_changed_records(
     _agrees(record)
 
 
-_NESTED = {
-    "git": lambda k, v: {"commit": SHA, k: v},
-    "metrics": lambda k, v: {"a": [{"step": 0, "value": 1, k: v}]},
-    "datasets": lambda k, v: [{"name": "d", k: v}],
-    "code": lambda k, v: {k: v},
-    "environment": lambda k, v: {"packages": {"x": v}} if k == "packages" else {k: v},
-    "tags": lambda k, v: {k: v} if k == "x" else [v],
-    "seed": lambda k, v: v,
-}
+_NESTED = [
+    ("git", lambda k, v: {"commit": SHA, k: v}),
+    ("metrics", lambda k, v: {"a": [{"step": 0, "value": 1, k: v}]}),
+    ("metrics", lambda k, v: {k: v}),
+    ("metrics", lambda k, v: {k: [v]}),
+    ("datasets", lambda k, v: [{"name": "d", k: v}]),
+    ("code", lambda k, v: {k: v}),
+    ("environment", lambda k, v: {"packages": {"x": v}} if k == "packages" else {k: v}),
+    ("tags", lambda k, v: {k: v} if k == "x" else [v]),
+    ("seed", lambda k, v: v),
+]
 
 
 _EDGES = [None, True, 0, -1, 0.5, 3.0, float("inf"), float("nan"), "", "x", SHA, SHA[:6]]
@@ -80,7 +82,7 @@ _NESTED_KEYS += ["role", "entrypoint", "python", "packages", "x"]
 
 
 def test_agrees_with_jsonschema_on_every_edge_value_inside_nested_properties() -> None:
-    for where, build in _NESTED.items():
+    for where, build in _NESTED:
         for key in _NESTED_KEYS:
             for value in _EDGES:
                 _agrees({**SAMPLE[1], where: build(key, value)})
