@@ -229,7 +229,7 @@ def experiment_run_incomplete(project: Project) -> Iterator[Problem]:
     logs = experiments.read(project)
     if not logs.recognised or any(run.usable for run in logs.runs):
         return
-    if not logs.runs and logs.invalid:
+    if not logs.runs and any(log.invalid for log in logs.recognised):
         return  # every record is malformed: MLP202 says so, once per record
     if not logs.runs:
         yield Problem(
