@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, run_record
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -233,3 +233,18 @@ def test_nothing_found_records_the_default_as_missing(tmp_path: Path) -> None:
     assert found.files == () and found.absent == ()
     [artifact] = project.artifacts.values()
     assert (artifact.path, artifact.status) == ("experiments/*.jsonl", "missing")
+
+
+def test_valid_records_leave_no_entry_in_the_validation_cache(repo, tmp_path: Path) -> None:
+    # issue 10: the cache kept one file per valid record, so a first run on a 10,000-line
+    # log was slower than no cache at all. Runlog records are now decided without it.
+    sha = repo.commit("code")
+    lines = [run_record(sha, f"run-{n}") for n in range(200)]
+    repo.write({"mlpolicy.yaml": "version: 1\nphase: experimentation\n"})
+    repo.write({"experiments/runs.jsonl": "\n".join(lines) + "\n"})
+    repo.commit("runs")
+    cache = tmp_path / "cache"
+    result = repo.check("--select", "MLP2", env={"MLPOLICY_CACHE_DIR": str(cache)})
+    assert result.code == 0, result.stdout
+    entries = [p for p in cache.rglob("*") if p.is_file()]
+    assert len(entries) < 5  # the manifest and the like, never one per record

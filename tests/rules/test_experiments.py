@@ -329,3 +329,16 @@ def test_commit_beyond_a_shallow_clone_is_mlp505_not_mlp204(repo: Repo, tmp_path
     assert {f["path"] for f in found["MLP505"]} == {"experiments/runs.jsonl"}
     # The same log in the full repository is traceable.
     assert "MLP204" not in _findings(repo.check("--format", "json", "--select", "MLP204"))
+
+
+def test_a_million_empty_records_give_fifty_findings_and_a_short_report(repo: Repo) -> None:
+    # issue 8: 1,000,000 lines of {} took 77 s, 1.56 GB and printed 290 MB.
+    files = {"mlpolicy.yaml": _manifest("experimentation"), "experiments/runs.jsonl": ""}
+    repo.write(files)
+    (repo.root / "experiments" / "runs.jsonl").write_bytes(b"{}\n" * 1_000_000)
+    repo.commit("hostile runs")
+    result = repo.check("--format", "json", "--select", "MLP2")
+    assert result.code == 1 and len(result.stdout) < 100_000
+    found = _findings(result)
+    assert set(found) == {"MLP202"} and len(found["MLP202"]) == 50
+    assert found["MLP202"][-1]["message"].startswith("999951 more invalid records")
