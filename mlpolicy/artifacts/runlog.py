@@ -64,7 +64,7 @@ def _read_stream(handle: IO[bytes], rel: str) -> LogFile:
     shown: list[InvalidRecord] = []
     more = 0
     for number, raw in _lines(handle):
-        if not raw.strip():
+        if raw is not None and not raw.strip():
             continue
         where = Location(rel, number)
         outcome = _record(raw, where, detailed=len(shown) < MAX_INVALID_SHOWN)
@@ -77,8 +77,8 @@ def _read_stream(handle: IO[bytes], rel: str) -> LogFile:
     return LogFile(rel, FORMAT, tuple(runs), tuple(shown), more_invalid=more)
 
 
-def _lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes]]:
-    """(line number, bytes) of each line; an overlong line comes as ``b"\\0"`` plus its start."""
+def _lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) of each line; None for a line over the cap, which is skipped."""
     number = 0
     while True:
         raw = handle.readline(MAX_LINE_BYTES + 1)
@@ -87,15 +87,12 @@ def _lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes]]:
         number += 1
         if number == 1:
             raw = raw.removeprefix(b"\xef\xbb\xbf")
+        # Split on bytes, not text: one undecodable line must not take the others with it.
         if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
             _skip_rest(handle)
-            raw = _OVERLONG
-        yield number, raw
-
-
-# Split on bytes, not text: one undecodable line must not take the others with it. An
-# overlong line is replaced by a marker that is not JSON, so it is never parsed.
-_OVERLONG = b"\0overlong"
+            yield number, None
+        else:
+            yield number, raw
 
 
 def _skip_rest(handle: IO[bytes]) -> None:
@@ -105,9 +102,9 @@ def _skip_rest(handle: IO[bytes]) -> None:
             return
 
 
-def _record(raw: bytes, where: Location, detailed: bool) -> Run | InvalidRecord | None:
+def _record(raw: bytes | None, where: Location, detailed: bool) -> Run | InvalidRecord | None:
     """The run on one line, or why it is not one (None: invalid, details not wanted)."""
-    if raw == _OVERLONG:
+    if raw is None:
         return runlog_problems.overlong(where, MAX_LINE_BYTES) if detailed else None
     try:
         value = json.loads(raw.decode("utf-8"))
