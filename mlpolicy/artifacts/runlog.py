@@ -1,9 +1,9 @@
 """The ``mlpolicy.runlog/v1`` JSONL reader: streamed line by line, each line judged on its own.
 
-Memory stays flat whatever the file's size (SPEC section 11): a line is read with a cap,
-decided, and dropped; what is kept is a :class:`Run` per valid record and the details of
-at most ``MAX_INVALID_SHOWN`` invalid records per file, the rest only counted (SPEC
-section 12: at most 50 findings per rule per file).
+The file is never held whole (SPEC section 11): a line is read with a cap, decided, and
+dropped. What is kept is a :class:`Run` per valid record (under 1 KB each) and the details
+of at most ``MAX_INVALID_SHOWN`` invalid records per file, the rest only counted (SPEC
+section 12: at most 50 findings per rule per file), so invalid lines cost no memory.
 """
 
 from __future__ import annotations
