@@ -86,5 +86,5 @@ def summary(logged: LoggedRun, cwd: Path) -> list[str]:
 
 
 def _shown(path: Path, cwd: Path) -> str:
-    real_cwd = Path(os.path.realpath(cwd))
-    return path.relative_to(real_cwd).as_posix() if path.is_relative_to(real_cwd) else str(path)
+    """``path`` as the user would type it from ``cwd`` (``../logs/runs.jsonl``)."""
+    return Path(os.path.relpath(path, os.path.realpath(cwd))).as_posix()

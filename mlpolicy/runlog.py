@@ -7,8 +7,9 @@
     log_run("churn", params={"model": "gbm", "lr": 0.05}, metrics={"val_auc": 0.83})
 
 appends one line to ``experiments/runs.jsonl`` of the project (the nearest directory at or
-above the current one holding ``mlpolicy.yaml``, else the current directory), creating
-the folder if needed. The run id (a random UUID), the start time (now, UTC) and the commit
+above the current one holding ``mlpolicy.yaml``, else the current directory), or to the
+first runlog file or folder its manifest declares under ``artifacts: experiments:``,
+creating the folder if needed. The run id (a random UUID), the start time (now, UTC) and the commit
 (HEAD) are filled in, and ``git.dirty`` says whether tracked files differed from HEAD,
 the log file itself aside, so that logging one run does not make the next one dirty.
 
@@ -27,13 +28,14 @@ import stat
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mlpolicy.errors import UsageError
 from mlpolicy.project import Repository
 
 DEFAULT_PATH = Path("experiments", "runs.jsonl")
+_STORES = frozenset({"mlruns", "dvclive", "wandb"})  # tracker folders, not runlog folders
 STATUSES = ("running", "finished", "failed", "killed")
 _GENERATED = frozenset(
     ("schema", "run_id", "experiment", "started_at", "status", "git", "params", "metrics")
@@ -171,7 +173,7 @@ def _timestamp(value: dt.datetime | str | None) -> str:
 
 def _target(base: Path, path: str | os.PathLike[str] | None) -> tuple[Path, Path]:
     """The real path to append to and the real root of the repository it names."""
-    chosen = Path(path) if path is not None else _project_dir(base) / DEFAULT_PATH
+    chosen = Path(path) if path is not None else _default_path(_project_dir(base))
     absolute = Path(os.path.abspath(base / chosen))
     top = next((d for d in absolute.parents if (d / ".git").exists()), None)
     if top is None:
@@ -197,6 +199,32 @@ def _project_dir(base: Path) -> Path:
         if (folder / ".git").exists():
             break
     return base
+
+
+def _default_path(project: Path) -> Path:
+    """The manifest's first declared runlog file or folder, else ``experiments/runs.jsonl``."""
+    for declared in _declared_logs(project):
+        name = PurePosixPath(declared)
+        if any(mark in declared for mark in "*?["):
+            continue  # a pattern names no one file to append to
+        if name.suffix.lower() in (".jsonl", ".ndjson"):
+            return project / declared
+        if not name.suffix and name.name not in _STORES:
+            return project / declared / DEFAULT_PATH.name
+    return project / DEFAULT_PATH
+
+
+def _declared_logs(project: Path) -> tuple[str, ...]:
+    from mlpolicy import manifest, safeio
+    from mlpolicy.errors import DocumentError
+
+    for name in manifest.NAMES:
+        try:
+            data = safeio.read_bounded(project / name, 1024 * 1024)
+            return manifest.parse(data, name).artifacts.get("experiments", ())
+        except (safeio.FileProblem, manifest.ManifestError, DocumentError):
+            continue
+    return ()
 
 
 def _git_state(root: Path, target: Path) -> tuple[str, bool]:

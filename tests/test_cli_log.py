@@ -141,3 +141,14 @@ def test_any_option_text_is_parsed_or_refused_with_a_usage_error(
             assert str(exc).startswith(option)
         else:
             json.dumps(parsed, allow_nan=False)  # always a JSON-ready mapping
+
+
+def test_a_declared_log_is_where_the_run_goes_and_check_passes(repo: Repo) -> None:
+    _fresh(repo)
+    manifest = "version: 1\nphase: experimentation\nartifacts:\n  experiments: [logs/]\n"
+    repo.write({"mlpolicy.yaml": manifest})
+    repo.commit("declare the log folder")
+    logged = _log(repo, "--param", "lr=0.05", "--metric", "val_auc=0.83", cwd=repo.root / "src")
+    assert logged.code == 0 and "git add ../logs/runs.jsonl &&" in logged.stdout
+    repo.commit("Log a run")
+    assert repo.check().code == 0

@@ -174,3 +174,23 @@ def test_the_example_is_a_valid_record_and_stable() -> None:
     VALIDATOR.validate(record)
     [run] = reader.parse(example().encode(), "runs.jsonl").runs
     assert run.usable
+
+
+@pytest.mark.parametrize(
+    ("declared", "written"),
+    [
+        ("[logs/sweeps.jsonl]", "logs/sweeps.jsonl"),
+        ("[runs/]", "runs/runs.jsonl"),
+        ("[mlflow.db, logs]", "logs/runs.jsonl"),
+        ("['logs/*.jsonl']", "experiments/runs.jsonl"),
+        ("[mlruns/]", "experiments/runs.jsonl"),
+    ],
+)
+def test_the_default_file_follows_the_manifest_declaration(
+    repo: Repo, declared: str, written: str
+) -> None:
+    manifest = f"version: 1\nphase: experimentation\nartifacts:\n  experiments: {declared}\n"
+    repo.write({"mlpolicy.yaml": manifest})
+    repo.commit("project")
+    logged = log_run("churn", {"lr": 1}, {"auc": 0.5}, cwd=repo.root)
+    assert logged.path == repo.root / written
