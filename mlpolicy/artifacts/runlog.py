@@ -16,11 +16,11 @@ import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import MappingProxyType
 from typing import IO, Any
 
 from mlpolicy import safeio
 from mlpolicy.artifacts import runlog_problems, runlog_validity
+from mlpolicy.artifacts.compact import SharedKeys
 from mlpolicy.artifacts.runs import InvalidRecord, LogFile, Reader, Run, unreadable
 from mlpolicy.findings import Location
 
@@ -63,13 +63,14 @@ def _read_stream(handle: IO[bytes], rel: str) -> LogFile:
     runs: list[Run] = []
     shown: list[InvalidRecord] = []
     more = 0
+    keys = SharedKeys()
     for number, raw in _lines(handle):
         if raw is not None and not raw.strip():
             continue
         where = Location(rel, number)
         outcome = _record(raw, where, detailed=len(shown) < MAX_INVALID_SHOWN)
-        if isinstance(outcome, Run):
-            runs.append(outcome)
+        if isinstance(outcome, dict):
+            runs.append(_run(outcome, where, keys))
         elif outcome is None:
             more += 1
         else:
@@ -102,8 +103,10 @@ def _skip_rest(handle: IO[bytes]) -> None:
             return
 
 
-def _record(raw: bytes | None, where: Location, detailed: bool) -> Run | InvalidRecord | None:
-    """The run on one line, or why it is not one (None: invalid, details not wanted)."""
+def _record(
+    raw: bytes | None, where: Location, detailed: bool
+) -> dict[str, Any] | InvalidRecord | None:
+    """The valid record on one line, or why there is none (None: details not wanted)."""
     if raw is None:
         return runlog_problems.overlong(where, MAX_LINE_BYTES) if detailed else None
     try:
@@ -112,23 +115,23 @@ def _record(raw: bytes | None, where: Location, detailed: bool) -> Run | Invalid
         return runlog_problems.unparsed(exc, where) if detailed else None
     hazard = runlog_problems.hazard(raw, value)
     if hazard is None and runlog_validity.is_valid(value):
-        return _run(value, where)
+        record: dict[str, Any] = value  # is_valid: a dict
+        return record
     if not detailed:
         return None
     return InvalidRecord(hazard, where) if hazard else runlog_problems.describe(value, where)
 
 
-def _run(value: dict[str, Any], where: Location) -> Run:
-    git = value["git"]
+def _run(value: dict[str, Any], where: Location, keys: SharedKeys) -> Run:
+    git, params, metrics = value["git"], value["params"], value["metrics"]
     return Run(
         run_id=value["run_id"],
         experiment=sys.intern(value["experiment"]),
         status=sys.intern(value["status"]),
         commit=sys.intern(git["commit"].lower()),
         dirty=git.get("dirty") is True,
-        # Copies with interned keys are smaller than json's dicts: 100,000 runs share keys.
-        params=MappingProxyType({sys.intern(k): v for k, v in value["params"].items()}),
-        metrics=MappingProxyType({sys.intern(k): _last(v) for k, v in value["metrics"].items()}),
+        params=keys.mapping(tuple(params), tuple(params.values())),
+        metrics=keys.mapping(tuple(metrics), tuple(_last(v) for v in metrics.values())),
         started_at=value["started_at"],
         location=where,
     )
