@@ -71,8 +71,19 @@ def _runlog(template: bytes, commit: str, extra_lines: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def build(root: Path, projects: int, *, unrelated_files: int = 0, runlog_lines: int = 0) -> Path:
-    """A committed repository of ``projects`` production projects (the root itself when 1)."""
+def build(
+    root: Path,
+    projects: int,
+    *,
+    unrelated_files: int = 0,
+    runlog_lines: int = 0,
+    hostile_lines: int = 0,
+) -> Path:
+    """A committed repository of ``projects`` production projects (the root itself when 1).
+
+    ``hostile_lines`` appends that many ``{}`` lines to the run log: the check must still
+    finish quickly, in bounded memory, with bounded output (SPEC 12).
+    """
     root.mkdir(parents=True)
     _git(root, "init", "-q", "-b", "main")
     files = _example_files()
@@ -85,8 +96,10 @@ def build(root: Path, projects: int, *, unrelated_files: int = 0, runlog_lines: 
     _git(root, "add", "-A")
     _git(root, "commit", "-qm", "code")
     commit = _git(root, "rev-parse", "HEAD")
+    runlog = _runlog(files["experiments/runs.jsonl"], commit, runlog_lines)
     evidence = {
-        "experiments/runs.jsonl": _runlog(files["experiments/runs.jsonl"], commit, runlog_lines),
+        # A hostile log: the valid runs, then lines of "{}" (each an invalid record).
+        "experiments/runs.jsonl": runlog + b"{}\n" * hostile_lines,
         "reports/pipeline-tests.xml": files["reports/pipeline-tests.xml"],
     }
     for folder in folders:

@@ -222,6 +222,16 @@ def long_runlog(scratch: Path, lines: int, runs: int) -> tuple[list[Case], list[
     ]
 
 
+def hostile_runlog(scratch: Path, lines: int, runs: int) -> tuple[list[Case], list[Budget]]:
+    repo = fixtures.build(scratch / "hostile", 1, hostile_lines=lines)
+    case = Case(f"mlpolicy check, {lines:,} lines of {{}}", mlpolicy(), repo, expect=1)
+    measure([case], runs, scratch)
+    return [case], [
+        Budget(f"{lines:,} hostile runlog lines", case.median_ms / 1000, 10.0, "s"),
+        Budget(f"{lines:,} hostile runlog lines, peak memory", case.peak_kb / 1024, 300, "MB"),
+    ]
+
+
 def table(cases: Sequence[Case], budgets: Sequence[Budget], runs: int) -> str:
     lines = [
         f"{runs} interleaved runs per case; Python {platform.python_version()}, "
@@ -277,6 +287,7 @@ def main() -> int:
             monorepo(scratch, sizes, max(3, runs // 3)),
             unrelated_files(scratch, 5_000 if args.smoke else 50_000, runs),
             long_runlog(scratch, 10_000 if args.smoke else 100_000, max(3, runs // 3)),
+            hostile_runlog(scratch, 100_000 if args.smoke else 1_000_000, 3),
         ]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

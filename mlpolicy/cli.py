@@ -225,10 +225,19 @@ def explain(rule: str) -> int:
 
 @cli.command(name="schema")
 @click.argument("name")
-def schema_command(name: str) -> int:
+@click.option("--example", is_flag=True, help="Print one valid record instead (runlog).")
+def schema_command(name: str, example: bool) -> int:
     """Print a bundled JSON Schema (manifest, policy, report, ...)."""
     from mlpolicy import schema
 
+    if example:
+        from mlpolicy import runlog
+
+        if name != "runlog":
+            schema.text(name)  # an unknown name is reported as such
+            raise UsageError(f'--example: no example for "{name}"; there is one for: runlog')
+        click.echo(runlog.example())
+        return EXIT_OK
     click.echo(schema.text(name), nl=False)
     return EXIT_OK
 
@@ -407,6 +416,47 @@ def export_command(
     for note in outcome.notes:
         click.echo(f"mlpolicy: note: {note}", err=True)
     click.echo(outcome.summary(request), err=True)
+    return EXIT_OK
+
+
+@cli.command(name="log")
+@click.option("--experiment", required=True, help="The experiment (or model) the run belongs to.")
+@click.option("--param", "params", multiple=True, metavar="K=V", help="A parameter (repeatable).")
+@click.option("--metric", "metrics", multiple=True, metavar="K=V", help="A metric (repeatable).")
+@click.option(
+    "--status",
+    type=click.Choice(["running", "finished", "failed", "killed"]),
+    default="finished",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append to FILE (default: experiments/runs.jsonl of the project).",
+)
+@click.option("--run-id", help="The run's id (default: a random UUID).")
+@click.option("--started-at", help="RFC 3339 start time with offset (default: now, UTC).")
+def log_command(
+    experiment: str,
+    params: tuple[str, ...],
+    metrics: tuple[str, ...],
+    status: str,
+    output: Path | None,
+    run_id: str | None,
+    started_at: str | None,
+) -> int:
+    """Append one run record (mlpolicy.runlog/v1) to the project's experiment log.
+
+    The run id, start time, commit (HEAD) and dirty flag are filled in. Parameter values
+    are read as JSON scalars where they are one (lr=0.01 is a number, model=xgb a
+    string); metric values must be numbers. Commit the file afterwards.
+    """
+    from mlpolicy import log
+
+    logged = log.log(experiment, params, metrics, status, output, run_id, started_at)
+    for line in log.summary(logged, Path.cwd()):
+        click.echo(line)
     return EXIT_OK
 
 

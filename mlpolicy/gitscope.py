@@ -192,6 +192,30 @@ class GitScope:
         except GitError:
             return None
 
+    def differs_from_head(self, ignore: Iterable[str] = ()) -> bool:
+        """Whether tracked files (staged or not) differ from HEAD, the ``ignore`` paths aside.
+
+        For ``mlpolicy log`` in the user's own checkout, not for ``check``: comparing file
+        contents may run the repository's clean filters, as ``git status`` does.
+        """
+        excluded = [f":(top,exclude,literal){path}" for path in ignore]
+        try:
+            self._run(
+                "diff",
+                "--quiet",
+                "--no-ext-diff",
+                "--no-textconv",
+                "HEAD",
+                "--",
+                ":(top)",
+                *excluded,
+            )
+        except GitError as exc:
+            if exc.status == 1:  # --quiet: 1 means "there are differences"
+                return True
+            raise
+        return False
+
     def existing_commits(self, shas: Iterable[str]) -> frozenset[str]:
         """Those of ``shas`` that name commits in the object store, in one git process."""
         wanted = sorted({s.strip() for s in shas if s and s.strip()})

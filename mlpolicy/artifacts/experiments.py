@@ -65,7 +65,10 @@ class AbsentLog:
     declared: str  # repo-relative
     reason: str
     location: Location  # the manifest line declaring it
-    hint: str = "Fix the path under `artifacts: experiments:`, or commit the log it names."
+    hint: str = (
+        "Fix the path under `artifacts: experiments:`, or log a run there with"
+        " `mlpolicy log -o PATH` and commit it."
+    )
 
 
 @dataclass(frozen=True, slots=True)

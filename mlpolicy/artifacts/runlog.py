@@ -1,22 +1,34 @@
-"""The ``mlpolicy.runlog/v1`` JSONL reader: one run per line, each line judged on its own."""
+"""The ``mlpolicy.runlog/v1`` JSONL reader: streamed line by line, each line judged on its own.
+
+The file is never held whole (SPEC section 11): a line is read with a cap, decided, and
+dropped. What is kept is a :class:`Run` per valid record (under 1 KB each) and the details
+of at most ``MAX_INVALID_SHOWN`` invalid records per file, the rest only counted (SPEC
+section 12: at most 50 findings per rule per file), so invalid lines cost no memory.
+"""
 
 from __future__ import annotations
 
+import io
 import json
 import math
+import os
+import stat
+import sys
+from collections.abc import Iterator
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any
+from typing import IO, Any
 
-from mlpolicy import schema
+from mlpolicy import safeio
+from mlpolicy.artifacts import runlog_problems, runlog_validity
+from mlpolicy.artifacts.compact import SharedKeys
 from mlpolicy.artifacts.runs import InvalidRecord, LogFile, Reader, Run, unreadable
 from mlpolicy.findings import Location
 
 FORMAT = "runlog"  # the name reports give the format; records say SCHEMA
 SCHEMA = "mlpolicy.runlog/v1"
-MAX_BYTES = 16 * 1024 * 1024
-# jsonschema recurses once per nesting level; a deeper record is refused before validation.
-MAX_DEPTH = 64
+MAX_LINE_BYTES = 4 * 1024 * 1024
+MAX_INVALID_SHOWN = 50
+_SKIP_CHUNK = 1024 * 1024
 
 
 def claims(path: Path) -> bool:
@@ -27,126 +39,100 @@ def claims(path: Path) -> bool:
 def read(path: Path, rel: str) -> LogFile:
     """The runs of the file at ``path`` (``rel`` names it in locations); never raises."""
     try:
-        if not path.is_file():  # a FIFO or a device would block or never end
-            return unreadable(rel, FORMAT, "not a regular file")
-        size = path.stat().st_size
-        data = b"" if size > MAX_BYTES else path.read_bytes()
+        safeio.regular_file(path)  # a FIFO or a device would block or never end
+        # O_NONBLOCK: if a FIFO was swapped in after the stat, opening it must not block.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except safeio.FileProblem as exc:
+        return unreadable(rel, FORMAT, f"the file {exc.reason}")
     except OSError as exc:
         return unreadable(rel, FORMAT, f"cannot read the file: {exc.strerror or exc}")
-    return _too_large(rel, size) if size > MAX_BYTES else parse(data, rel)
-
-
-def _too_large(rel: str, size: int) -> LogFile:
-    limit = MAX_BYTES // (1024 * 1024)
-    message = f"file is too large ({size} bytes; the limit is {limit} MiB)"
-    return LogFile(rel, FORMAT, (), (InvalidRecord(message, Location(rel)),))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return unreadable(rel, FORMAT, "the file is not a regular file")
+        try:
+            return _read_stream(handle, rel)
+        except OSError as exc:
+            return unreadable(rel, FORMAT, f"cannot read the file: {exc.strerror or exc}")
 
 
 def parse(data: bytes, rel: str) -> LogFile:
     """The runs and invalid records of one runlog file's bytes; never raises."""
-    if len(data) > MAX_BYTES:
-        return _too_large(rel, len(data))
+    return _read_stream(io.BytesIO(data), rel)
+
+
+def _read_stream(handle: IO[bytes], rel: str) -> LogFile:
     runs: list[Run] = []
-    invalid: list[InvalidRecord] = []
-    # Split on bytes, not text: one undecodable line must not take the others with it.
-    for number, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
-        if not raw.strip():
+    shown: list[InvalidRecord] = []
+    more = 0
+    keys = SharedKeys()
+    for number, raw in _lines(handle):
+        if raw is not None and not raw.strip():
             continue
-        record = _record(raw, Location(rel, number))
-        if isinstance(record, Run):
-            runs.append(record)
+        where = Location(rel, number)
+        outcome = _record(raw, where, detailed=len(shown) < MAX_INVALID_SHOWN)
+        if isinstance(outcome, dict):
+            runs.append(_run(outcome, where, keys))
+        elif outcome is None:
+            more += 1
         else:
-            invalid.append(record)
-    return LogFile(rel, FORMAT, tuple(runs), tuple(invalid))
+            shown.append(outcome)
+    return LogFile(rel, FORMAT, tuple(runs), tuple(shown), more_invalid=more)
 
 
-def _record(raw: bytes, where: Location) -> Run | InvalidRecord:
+def _lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) of each line; None for a line over the cap, which is skipped."""
+    number = 0
+    while True:
+        raw = handle.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if number == 1:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+        # Split on bytes, not text: one undecodable line must not take the others with it.
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            _skip_rest(handle)
+            yield number, None
+        else:
+            yield number, raw
+
+
+def _skip_rest(handle: IO[bytes]) -> None:
+    while True:
+        chunk = handle.readline(_SKIP_CHUNK)
+        if not chunk or chunk.endswith(b"\n"):
+            return
+
+
+def _record(
+    raw: bytes | None, where: Location, detailed: bool
+) -> dict[str, Any] | InvalidRecord | None:
+    """The valid record on one line, or why there is none (None: details not wanted)."""
+    if raw is None:
+        return runlog_problems.overlong(where, MAX_LINE_BYTES) if detailed else None
     try:
         value = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        return InvalidRecord("the line is not valid UTF-8", where)
-    except json.JSONDecodeError as exc:
-        located = Location(where.path, where.line, exc.colno)
-        return InvalidRecord(f"not valid JSON: {exc.msg}", located)
-    except ValueError as exc:  # an integer of thousands of digits
-        return InvalidRecord(f"not valid JSON: {exc}", where)
-    except RecursionError:
-        return InvalidRecord("not valid JSON: nested too deeply", where)
-    problem = _problem(value)
-    return InvalidRecord(problem, where) if problem else _run(value, where)
-
-
-def _problem(value: Any) -> str | None:
-    if _too_deep(value):
-        return f"the record is nested more than {MAX_DEPTH} levels deep"
-    try:
-        # Lone surrogate escapes ("\ud800") parse, but would crash every report that prints them.
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return "the record contains an unpaired surrogate escape (\\ud800-\\udfff)"
-    errors = schema.validate("runlog", value)
-    if not errors:
+    except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, too deep, huge int
+        return runlog_problems.unparsed(exc, where) if detailed else None
+    hazard = runlog_problems.hazard(raw, value)
+    if hazard is None and runlog_validity.is_valid(value):
+        record: dict[str, Any] = value  # is_valid: a dict
+        return record
+    if not detailed:
         return None
-    run_id = value.get("run_id") if isinstance(value, dict) else None
-    prefix = f'run "{run_id}": ' if isinstance(run_id, str) and run_id else ""
-    return prefix + _summary(errors)
+    return InvalidRecord(hazard, where) if hazard else runlog_problems.describe(value, where)
 
 
-def _summary(errors: list[schema.SchemaError]) -> str:
-    """The first error (all missing keys at once), and how many more there are."""
-    # A record of another format version fails everywhere; its version is the one thing to say.
-    first = next((e for e in errors if e.path == ("schema",)), errors[0])
-    missing = [e.message.split('"')[1] for e in errors if _is_missing(e) and e.path == first.path]
-    if _is_missing(first) and len(missing) > 1:
-        shown, message = (
-            len(missing),
-            "missing required keys " + ", ".join(f'"{key}"' for key in missing),
-        )
-    else:
-        shown, message = 1, _describe(first)
-    return message + (f" (and {len(errors) - shown} more)" if len(errors) > shown else "")
-
-
-def _is_missing(error: schema.SchemaError) -> bool:
-    return error.message.startswith('missing required key "')
-
-
-def _too_deep(value: Any) -> bool:
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            return True
-        children = (
-            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        )
-        stack.extend((child, depth + 1) for child in children)
-    return False
-
-
-def _describe(error: schema.SchemaError) -> str:
-    """The schema error in the words of the runlog format, not of its regular expressions."""
-    path = error.path
-    if path in (("started_at",), ("ended_at",)) and "does not match" in error.message:
-        return f'"{path[0]}" must be an RFC 3339 date-time such as 2026-11-26T14:57:04Z'
-    if path == ("git", "commit") and "does not match" in error.message:
-        return '"git.commit" must be a commit SHA (7 to 40 hex digits)'
-    if len(path) >= 2 and path[0] == "metrics":
-        return f'metric "{path[1]}" must be a number or a non-empty list of {{"step", "value"}}'
-    parent = ".".join(str(p) for p in path[:-1])
-    return f"{parent}: {error.message}" if parent else error.message
-
-
-def _run(value: dict[str, Any], where: Location) -> Run:
-    git = value["git"]
+def _run(value: dict[str, Any], where: Location, keys: SharedKeys) -> Run:
+    git, params, metrics = value["git"], value["params"], value["metrics"]
     return Run(
         run_id=value["run_id"],
-        experiment=value["experiment"],
-        status=value["status"],
-        commit=git["commit"].lower(),
+        experiment=sys.intern(value["experiment"]),
+        status=sys.intern(value["status"]),
+        commit=sys.intern(git["commit"].lower()),
         dirty=git.get("dirty") is True,
-        params=MappingProxyType(dict(value["params"])),
-        metrics=MappingProxyType({k: _last(v) for k, v in value["metrics"].items()}),
+        params=keys.mapping(tuple(params), tuple(params.values())),
+        metrics=keys.mapping(tuple(metrics), tuple(_last(v) for v in metrics.values())),
         started_at=value["started_at"],
         location=where,
     )

@@ -50,6 +50,7 @@ class LogFile:
     runs: tuple[Run, ...]
     invalid: tuple[InvalidRecord, ...] = ()
     readable: bool = True
+    more_invalid: int = 0  # invalid records beyond those kept in ``invalid`` (only counted)
 
     @property
     def status(self) -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from mlpolicy import freshness
 from mlpolicy.artifacts import experiments
-from mlpolicy.artifacts.runs import Run
+from mlpolicy.artifacts.runs import LogFile, Run
 from mlpolicy.findings import Location, Problem
 from mlpolicy.gitscope import GitError
 from mlpolicy.rules.base import implement
@@ -17,7 +17,13 @@ from mlpolicy.rules.base import implement
 if TYPE_CHECKING:
     from mlpolicy.project import Project
 
-_FORMAT = "`mlpolicy schema runlog` prints the format of a run record (one JSON object per line)."
+_LOG_HINT = (
+    "Log each training run with `mlpolicy log --experiment NAME --param K=V --metric K=V`"
+    " (it appends to experiments/runs.jsonl), then commit the file."
+)
+_INVALID_HINT = "Fix or delete the record (`mlpolicy schema runlog --example` prints a valid one)."
+# SPEC section 12: at most 50 findings per rule per file; the last one counts the rest.
+_SHOWN = 50
 
 
 def experiment_logs_missing(project: Project) -> Iterator[Problem]:
@@ -87,8 +93,8 @@ def experiment_logs_missing(project: Project) -> Iterator[Problem]:
             project.requirement_location("experiments"),
             "Commit your tracker's log (mlflow.db, mlruns/, dvclive/, wandb/), turn it into"
             " a runlog with `mlpolicy export`, or log each training run with `mlpolicy log"
-            " --experiment NAME --param K=V --metric K=V` and commit experiments/runs.jsonl. "
-            + _FORMAT,
+            " --experiment NAME --param K=V --metric K=V` (it appends to"
+            " experiments/runs.jsonl) and commit the file.",
         )
 
 
@@ -98,7 +104,11 @@ def experiment_log_invalid(project: Project) -> Iterator[Problem]:
     Flags each run record that is not valid JSON, not UTF-8, or does not match
     `schemas/runlog.schema.json` (at the line of the record), and each declared log that
     cannot be read at all or is in a format mlpolicy does not read. The other records of
-    the file still count.
+    the file still count. A malformed record is reported here only, never again as an
+    incomplete run (MLP203). Times need a UTC offset (`2026-11-30T10:00:00Z`): a time
+    without one is rejected, with the corrected value in the hint, because a time zone
+    guessed differently by each reader would order runs wrongly. At most 50 findings per
+    file are shown; the last counts the remaining invalid records.
 
     ## Why is this bad?
     A record that does not parse is a run nobody can compare or reproduce. A half-written
@@ -148,16 +158,31 @@ def experiment_log_invalid(project: Project) -> Iterator[Problem]:
     {"schema":"mlpolicy.runlog/v1","run_id":"gbm-1","experiment":"churn","started_at":"2026-11-26T15:30:00Z","status":"finished","git":{"commit":"c23e1d4f9fd49f3bf793237e43431e641f655921","dirty":false},"params":{"model":"gbm","lr":0.05},"metrics":{"val_auc":0.83}}
     ```
     """
-    for record in experiments.read(project).invalid:
-        hint = record.hint or "Fix or delete the record. " + _FORMAT
-        yield Problem(record.message, record.location, hint)
+    for log in experiments.read(project).files:
+        yield from _invalid_records(log)
+
+
+def _invalid_records(log: LogFile) -> Iterator[Problem]:
+    hidden = len(log.invalid) + log.more_invalid - _SHOWN
+    shown = log.invalid if hidden <= 0 else log.invalid[: _SHOWN - 1]
+    for record in shown:
+        yield Problem(record.message, record.location, record.hint or _INVALID_HINT)
+    if hidden > 0:
+        rest = log.invalid[_SHOWN - 1].location
+        yield Problem(
+            f"{hidden + 1} more invalid records in this file from line {rest.line} on"
+            " (only the first ones are shown)",
+            rest,
+            "Fix the records above first; the rest are often the same mistake.",
+        )
 
 
 def experiment_run_incomplete(project: Project) -> Iterator[Problem]:
     """
     ## What it does
-    Flags experiment logs in which no run is usable: finished, with at least one
-    parameter and at least one metric. (No logs at all is MLP201.)
+    Flags experiment logs in which no valid run is usable: finished, with at least one
+    parameter and at least one metric. The hint names the closest run and what it lacks.
+    (No logs at all is MLP201; a log whose every record is malformed is MLP202 only.)
 
     ## Why is this bad?
     Runs that are still going, failed, were killed, or recorded nothing show that
@@ -199,7 +224,8 @@ def experiment_run_incomplete(project: Project) -> Iterator[Problem]:
     ```
 
     ## Fix
-    Let a run finish and log its final metrics.
+    Let a run finish and log its final metrics (`mlpolicy log --status finished ...`
+    appends such a record).
 
     ```json title="experiments/runs.jsonl" commit="c23e1d4f9fd49f3bf793237e43431e641f655921"
     {"schema":"mlpolicy.runlog/v1","run_id":"gbm-1","experiment":"churn","started_at":"2026-11-26T15:30:00Z","status":"failed","git":{"commit":"c23e1d4f9fd49f3bf793237e43431e641f655921","dirty":false},"params":{"model":"gbm","lr":0.05},"metrics":{}}
@@ -209,17 +235,25 @@ def experiment_run_incomplete(project: Project) -> Iterator[Problem]:
     logs = experiments.read(project)
     if not logs.recognised or any(run.usable for run in logs.runs):
         return
-    if logs.runs:
-        reasons = Counter(_unusable(run) for run in logs.runs)
-        detail = ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items()))
-        message = f"none of the {len(logs.runs)} runs is finished with params and metrics"
-        message += f" ({detail})"
-    else:
-        message = "the experiment logs hold no valid run record"
+    if not logs.runs and any(log.invalid for log in logs.recognised):
+        return  # every record is malformed: MLP202 says so, once per record
+    if not logs.runs:
+        yield Problem(
+            "no usable run: the experiment logs hold no run record",
+            Location(logs.recognised[0].path),
+            _LOG_HINT,
+        )
+        return
+    reasons = Counter(_unusable(run) for run in logs.runs)
+    detail = ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items()))
+    closest = min(reversed(logs.runs), key=lambda run: len(_lacks(run)))
     yield Problem(
-        f"no usable run: {message}",
+        f"no usable run: none of the {len(logs.runs)} runs is finished with params and"
+        f" metrics ({detail})",
         Location(logs.recognised[0].path),
-        "Let a run finish and log its parameters and final metrics.",
+        f'The closest is run "{closest.run_id}" ({closest.location}): it '
+        + " and ".join(_lacks(closest))
+        + ". Let a run finish and log its parameters and final metrics.",
     )
 
 
@@ -227,6 +261,12 @@ def _unusable(run: Run) -> str:
     if run.status != "finished":
         return run.status
     return "without params" if not run.params else "without metrics"
+
+
+def _lacks(run: Run) -> list[str]:
+    lacks = [] if run.status == "finished" else [f"is {run.status}, not finished"]
+    lacks += [] if run.params else ["logs no params"]
+    return lacks + ([] if run.metrics else ["logs no metrics"])
 
 
 def experiment_run_untraceable(project: Project) -> Iterator[Problem]:
@@ -309,28 +349,42 @@ def experiment_run_untraceable(project: Project) -> Iterator[Problem]:
             lookup = None
         reasons = _untraceable(run, lookup)
         if reasons:
-            hint = "Commit the code, re-run from a clean working tree and log that commit."
-            yield Problem(f'run "{run.run_id}" ' + " and ".join(reasons), run.location, hint)
+            message = f'run "{run.run_id}" ' + " and ".join(reason for reason, _ in reasons)
+            yield Problem(message, run.location, " ".join(fix for _, fix in reasons))
 
 
-def _untraceable(run: Run, known: frozenset[str] | None) -> list[str]:
+_NO_COMMIT = "Record the commit the run was made from (`mlpolicy log` fills it in)."
+_FOREIGN = (
+    "Re-run from a commit of this repository (push it if it only exists elsewhere), or log"
+    " the run with `mlpolicy log` from a checkout of this repository."
+)
+_DIRTY = "Commit the changes, re-run from the clean working tree and log that run."
+
+
+def _untraceable(run: Run, known: frozenset[str] | None) -> list[tuple[str, str]]:
+    """(what is wrong, how to fix it) for each reason the run cannot be traced."""
     reasons = []
     if run.commit is None and run.commit_from:
         reasons.append(_no_history_commit(run.commit_from, known is not None))
     elif run.commit is None:
-        reasons.append("records no commit")
+        reasons.append(("records no commit", _NO_COMMIT))
     elif known is not None and run.commit not in known:
-        reasons.append(f"names commit {run.commit[:12]}, which is not in this repository")
+        problem = f"names commit {run.commit[:12]}, which is not in this repository"
+        reasons.append((problem, _FOREIGN))
     if run.dirty:
-        reasons.append("was made from a working tree with uncommitted changes (git.dirty)")
+        problem = "was made from a working tree with uncommitted changes (git.dirty)"
+        reasons.append((problem, _DIRTY))
     return reasons
 
 
-def _no_history_commit(path: str, git_asked: bool) -> str:
-    """Why a run whose commit comes from git history (DVCLive) has none."""
+def _no_history_commit(path: str, git_asked: bool) -> tuple[str, str]:
+    """Why a run whose commit comes from git history (DVCLive) has none, and the fix."""
     if git_asked:
-        return f"has no commit: {path} is in no commit of this repository (commit it)"
-    return f"has no commit: it is the last commit changing {path}, and git was not used"
+        return f"has no commit: {path} is in no commit of this repository", f"Commit {path}."
+    return (
+        f"has no commit: it is the last commit changing {path}, and git was not used",
+        "Run the check with git (without --no-git), or export the runs with a commit.",
+    )
 
 
 def quality_bar_missing(project: Project) -> Iterator[Problem]:

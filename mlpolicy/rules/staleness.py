@@ -123,8 +123,8 @@ def _stale_run(run: Run, change: freshness.Change | None) -> Problem:
         f"experiment logs are stale: {change.describe()}, after the newest run's commit"
         f' {change.evidence.describe()} (run "{run.run_id}")',
         run.location,
-        "Re-run the experiment on the current code and log the run (it records the new"
-        " commit); runs on older code may stay in the log beside it.",
+        "Re-run the experiment on the current code and log the run (`mlpolicy log` records"
+        " the new commit); runs on older code may stay in the log beside it.",
     )
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, run_record
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -103,10 +104,38 @@ def test_out_of_range_numbers_do_not_raise() -> None:
     assert log.runs[0].metrics["val_auc"] == math.inf
 
 
-def test_oversized_input_is_one_invalid_record() -> None:
-    log = runlog.parse(b" " * (runlog.MAX_BYTES + 1), "big.jsonl")
+def test_an_overlong_line_is_one_invalid_record_and_the_next_lines_still_count() -> None:
+    data = b"\n".join([b" " * (runlog.MAX_LINE_BYTES + 10), GOOD, b""])
+    log = runlog.parse(data, "big.jsonl")
     [bad] = log.invalid
-    assert "too large" in bad.message and bad.location.line is None
+    assert "longer than 4 MiB" in bad.message and bad.location.line == 1
+    assert [r.location.line for r in log.runs] == [2]
+
+
+def test_a_log_larger_than_any_document_cap_is_streamed(tmp_path: Path) -> None:
+    path = tmp_path / "runs.jsonl"
+    lines = 60_000  # about 18 MiB: the old whole-file cap was 16 MiB
+    path.write_bytes((GOOD + b"\n") * lines)
+    log = runlog.read(path, "runs.jsonl")
+    assert len(log.runs) == lines and log.invalid == () and log.status == "ok"
+    assert log.runs[-1].location.line == lines
+
+
+def test_hostile_lines_keep_fifty_details_and_count_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "runs.jsonl"
+    path.write_bytes(GOOD + b"\n" + b"{}\n" * 200_000)
+    log = runlog.read(path, "runs.jsonl")
+    assert len(log.runs) == 1
+    assert len(log.invalid) == runlog.MAX_INVALID_SHOWN == 50
+    assert log.more_invalid == 200_000 - 50
+    assert [r.location.line for r in log.invalid] == list(range(2, 52))
+
+
+def test_a_fifo_is_unreadable_and_never_opened_for_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "runs.jsonl"
+    os.mkfifo(fifo)
+    log = runlog.read(fifo, "runs.jsonl")
+    assert not log.readable and "FIFO" in log.invalid[0].message
 
 
 @settings(max_examples=300, deadline=None)
@@ -204,3 +233,18 @@ def test_nothing_found_records_the_default_as_missing(tmp_path: Path) -> None:
     assert found.files == () and found.absent == ()
     [artifact] = project.artifacts.values()
     assert (artifact.path, artifact.status) == ("experiments/*.jsonl", "missing")
+
+
+def test_valid_records_leave_no_entry_in_the_validation_cache(repo, tmp_path: Path) -> None:
+    # issue 10: the cache kept one file per valid record, so a first run on a 10,000-line
+    # log was slower than no cache at all. Runlog records are now decided without it.
+    sha = repo.commit("code")
+    lines = [run_record(sha, f"run-{n}") for n in range(200)]
+    repo.write({"mlpolicy.yaml": "version: 1\nphase: experimentation\n"})
+    repo.write({"experiments/runs.jsonl": "\n".join(lines) + "\n"})
+    repo.commit("runs")
+    cache = tmp_path / "cache"
+    result = repo.check("--select", "MLP2", env={"MLPOLICY_CACHE_DIR": str(cache)})
+    assert result.code == 0, result.stdout
+    entries = [p for p in cache.rglob("*") if p.is_file()]
+    assert len(entries) < 5  # the manifest and the like, never one per record

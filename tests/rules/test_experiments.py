@@ -6,6 +6,7 @@ import subprocess
 
 import pytest
 from conftest import Repo, run_cli, run_record
+from ideation import DESIGN_DOC, complete
 
 FAKE_SHA = "9f2b7c1e0a4d6b8f3c5e7a9d1b3f5c7e9a1d3b5f"
 BAR = "quality_bar:\n  metric: val_auc\n  goal: {goal}\n  threshold: {threshold}\n"
@@ -91,12 +92,83 @@ def test_no_finished_run_with_params_and_metrics_is_mlp203(repo: Repo) -> None:
     assert "1 running" in incomplete["message"] and "1 without metrics" in incomplete["message"]
 
 
-def test_log_without_a_valid_record_is_mlp202_and_mlp203(repo: Repo) -> None:
+def test_log_without_a_valid_record_is_mlp202_only(repo: Repo) -> None:
     files = {"mlpolicy.yaml": _manifest("experimentation"), "experiments/runs.jsonl": "{oops\n"}
     found = _check(repo, files)
     assert [f["line"] for f in found["MLP202"]] == [1]
-    assert "no valid run record" in found["MLP203"][0]["message"]
-    assert "MLP201" not in found
+    assert "MLP203" not in found and "MLP201" not in found
+
+
+def test_empty_log_is_mlp203_with_the_command_that_writes_a_run(repo: Repo) -> None:
+    files = {"mlpolicy.yaml": _manifest("experimentation"), "experiments/runs.jsonl": "\n"}
+    [empty] = _check(repo, files)["MLP203"]
+    assert empty["path"] == "experiments/runs.jsonl" and "mlpolicy log" in empty["hint"]
+
+
+def test_mlp203_names_the_closest_run_and_what_it_lacks(repo: Repo) -> None:
+    runs = "\n".join(
+        [_run("a", status="failed", metrics={}), _run("b", metrics={}), _run("c", params={})]
+    )
+    files = {"mlpolicy.yaml": _manifest("experimentation"), "experiments/runs.jsonl": runs}
+    [incomplete] = _check(repo, files)["MLP203"]
+    assert 'run "c" (experiments/runs.jsonl:3)' in incomplete["hint"]
+    assert "logs no params" in incomplete["hint"]
+
+
+BAD_LINES = {
+    "missing status": _run("b").replace(', "status": "finished"', ""),
+    "naive started_at": _run("b", started_at="2026-11-30T10:00:00"),
+    "non-object": '["gbm-2", 0.83]',
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_LINES))
+@pytest.mark.parametrize("alone", [True, False], ids=["alone", "after-a-good-run"])
+def test_a_malformed_record_is_one_mlp202_and_nothing_else(
+    repo: Repo, name: str, alone: bool
+) -> None:
+    sha = _traceable(repo)
+    lines = ([] if alone else [_run("a", sha)]) + [BAD_LINES[name]]
+    _assert_only_mlp202(repo, "\n".join(lines) + "\n", line=len(lines))
+
+
+@pytest.mark.parametrize("alone", [True, False], ids=["alone", "after-a-good-run"])
+def test_a_truncated_last_line_is_one_mlp202_and_nothing_else(repo: Repo, alone: bool) -> None:
+    sha = _traceable(repo)
+    lines = ([] if alone else [_run("a", sha)]) + [_run("b", sha)[:60]]
+    _assert_only_mlp202(repo, "\n".join(lines), line=len(lines))
+
+
+def _assert_only_mlp202(repo: Repo, runs: str, line: int) -> None:
+    files = {**complete(), "mlpolicy.yaml": _manifest("experimentation")}
+    files["docs/design.md"] = "---\nstatus: approved\n---\n" + DESIGN_DOC
+    repo.write({**files, "experiments/runs.jsonl": runs})
+    repo.commit("runs")
+    result = repo.check("--format", "json")
+    found = [(f["rule"], f["path"], f["line"]) for f in _all(result)]
+    assert found == [("MLP202", "experiments/runs.jsonl", line)], result.stdout
+
+
+def _all(result) -> list[dict]:
+    return [f for project in result.json()["projects"] for f in project["findings"]]
+
+
+def test_a_naive_start_time_gets_the_exact_fix(repo: Repo) -> None:
+    runs = _run("a", started_at="2026-11-30 10:00:00")
+    files = {"mlpolicy.yaml": _manifest("experimentation"), "experiments/runs.jsonl": runs}
+    [bad] = _check(repo, files)["MLP202"]
+    assert '"started_at": "2026-11-30T10:00:00Z"' in bad["hint"]
+
+
+def test_invalid_records_stop_at_fifty_findings_per_file_the_last_counting_the_rest(
+    repo: Repo,
+) -> None:
+    runs = "\n".join([_run("a")] + ["{}"] * 120)
+    files = {"mlpolicy.yaml": _manifest("experimentation"), "experiments/runs.jsonl": runs}
+    found = _check(repo, files)["MLP202"]
+    assert len(found) == 50
+    assert [f["line"] for f in found] == list(range(2, 52))
+    assert found[-1]["message"].startswith("71 more invalid records in this file from line 51")
 
 
 def test_one_usable_run_silences_mlp203(repo: Repo) -> None:
@@ -130,7 +202,9 @@ def test_made_up_commit_and_dirty_tree_are_mlp204_per_run(repo: Repo) -> None:
     assert [f["line"] for f in found["MLP204"]] == [2, 3]
     unknown, dirty = found["MLP204"]
     assert "not in this repository" in unknown["message"]
-    assert "uncommitted" in dirty["message"]
+    assert "mlpolicy log" in unknown["hint"]
+    assert dirty["message"].startswith('run "dirty" ') and "uncommitted" in dirty["message"]
+    assert "Commit the changes" in dirty["hint"]
 
 
 def test_without_git_only_dirty_runs_are_untraceable(repo: Repo) -> None:
@@ -257,3 +331,16 @@ def test_commit_beyond_a_shallow_clone_is_mlp505_not_mlp204(repo: Repo, tmp_path
     assert {f["path"] for f in found["MLP505"]} == {"experiments/runs.jsonl"}
     # The same log in the full repository is traceable.
     assert "MLP204" not in _findings(repo.check("--format", "json", "--select", "MLP204"))
+
+
+def test_a_million_empty_records_give_fifty_findings_and_a_short_report(repo: Repo) -> None:
+    # issue 8: 1,000,000 lines of {} took 77 s, 1.56 GB and printed 290 MB.
+    files = {"mlpolicy.yaml": _manifest("experimentation"), "experiments/runs.jsonl": ""}
+    repo.write(files)
+    (repo.root / "experiments" / "runs.jsonl").write_bytes(b"{}\n" * 1_000_000)
+    repo.commit("hostile runs")
+    result = repo.check("--format", "json", "--select", "MLP2")
+    assert result.code == 1 and len(result.stdout) < 100_000
+    found = _findings(result)
+    assert set(found) == {"MLP202"} and len(found["MLP202"]) == 50
+    assert found["MLP202"][-1]["message"].startswith("999951 more invalid records")
