@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from mlpolicy import __version__
-from mlpolicy.errors import MlpolicyError
+from mlpolicy.errors import MlpolicyError, UsageError
 from mlpolicy.report import FORMATS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
