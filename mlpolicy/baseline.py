@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlpolicy import manifest as manifest_module
+from mlpolicy import safeio
 from mlpolicy.findings import Location, Problem
 from mlpolicy.manifest import Manifest, ManifestError, QualityBar, Waiver
 
@@ -134,11 +135,12 @@ class Snapshot:
     def policy(self, path: Path, rel: str) -> tuple[bytes, Problem | None]:
         """A policy file's bytes at the base (the work tree's if it is new), and the edit if any."""
         base = self.read(rel)
+        cap = manifest_module.MAX_BYTES * 4  # the policy's limit (policy.MAX_BYTES, 1 MiB)
         if base is None:
-            return path.read_bytes(), None
+            return safeio.read_bounded(path, cap), None
         try:
-            current: bytes | None = path.read_bytes()
-        except OSError:
+            current: bytes | None = safeio.read_bounded(path, cap)
+        except safeio.FileProblem:
             current = None
         if current == base:
             return base, None

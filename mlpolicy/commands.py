@@ -13,6 +13,7 @@ from mlpolicy.errors import DocumentError, UsageError
 from mlpolicy.findings import CheckResult
 from mlpolicy.policy import Policy
 from mlpolicy.rules import ALL_RULES, RULES_BY_ID
+from mlpolicy.safeio import FileProblem
 from mlpolicy.schema import suggest
 from mlpolicy.settings import FAIL_ON, Settings, split_codes
 
@@ -90,10 +91,8 @@ def load_forced_policy(path: Path) -> Policy:
     """The ``--policy`` file; any problem with it is a usage error (exit 2)."""
     try:
         return policy_module.load(path)
-    except FileNotFoundError:
-        raise UsageError(f"--policy: {path} does not exist") from None
-    except IsADirectoryError:
-        raise UsageError(f"--policy: {path} is a directory") from None
+    except FileProblem as exc:
+        raise UsageError(f"--policy: {path} {exc.reason}") from None
     except OSError as exc:
         raise UsageError(f"--policy: cannot read {path}: {exc.strerror}") from None
     except DocumentError as exc:

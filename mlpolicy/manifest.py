@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlpolicy import schema, yamlio
+from mlpolicy import safeio, schema, yamlio
 from mlpolicy.errors import DocumentError
 from mlpolicy.findings import Location, Problem
 from mlpolicy.yamlio import JsonPath
@@ -81,9 +81,9 @@ class ManifestError(Exception):
 def load(path: Path, rel_path: str) -> Manifest:
     """Read and validate ``path``; raise :class:`ManifestError` with every problem found."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problem = Problem(f"cannot read the manifest: {exc.strerror}", Location(rel_path), None)
+        data = safeio.read_bounded(path, MAX_BYTES)
+    except safeio.FileProblem as exc:
+        problem = Problem(f"the manifest {exc.reason}", Location(rel_path), exc.hint)
         raise ManifestError("MLP002", (problem,)) from None
     return parse(data, rel_path)
 

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mlpolicy import schema, yamlio
+from mlpolicy import safeio, schema, yamlio
 from mlpolicy.errors import DocumentError
 from mlpolicy.findings import Severity
 
 BUILTIN = "built-in"
 _DEFAULT_FILE = Path(__file__).parent / "data" / "default-policy.yaml"
+MAX_BYTES = yamlio.MAX_BYTES
 _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "note": Severity.NOTE}
 
 
@@ -105,9 +106,11 @@ class Policy:
 def load(path: Path | None, source: str | None = None) -> Policy:
     """Load and validate a policy file (the built-in one when ``path`` is None).
 
-    Raises :class:`DocumentError` with the line and column of the problem.
+    Raises :class:`DocumentError` with the line and column of the problem, and
+    :class:`safeio.FileProblem` for a file that is not a regular file of at most
+    ``MAX_BYTES`` (a FIFO or ``/dev/zero`` given as ``--policy`` must not hang the check).
     """
-    data = (path or _DEFAULT_FILE).read_bytes()
+    data = safeio.read_bounded(path, MAX_BYTES) if path else _DEFAULT_FILE.read_bytes()
     return parse(data, source or (BUILTIN if path is None else str(path)))
 
 

@@ -23,6 +23,7 @@ from mlpolicy.artifacts.alerts import (
 )
 from mlpolicy.errors import DocumentError
 from mlpolicy.findings import Artifact, Location
+from mlpolicy.safeio import FileProblem
 
 if TYPE_CHECKING:
     from mlpolicy.project import Project
@@ -93,10 +94,9 @@ def _read(project: Project) -> Bundle:
 def _read_file(project: Project, path: Path, named: bool) -> MonitoringFile:
     rel = project.rel(path)
     try:
-        with path.open("rb") as handle:
-            data = handle.read(yamlio.MAX_BYTES + 1)
-    except OSError as exc:
-        issue = Issue(f"cannot read the file: {exc.strerror or exc}", Location(rel))
+        data = project.read(path, yamlio.MAX_BYTES)
+    except FileProblem as exc:
+        issue = Issue(f"the file {exc.reason}", Location(rel))
         return MonitoringFile(rel, "unknown", (issue,), unreadable=True)
     if len(data) > yamlio.MAX_BYTES:
         issue = Issue(f"file is larger than the {yamlio.MAX_BYTES} bytes limit", Location(rel))

@@ -23,6 +23,7 @@ from mlpolicy import yamlio
 from mlpolicy.artifacts.discovery import UNKNOWN as UNKNOWN  # rules compare formats with it
 from mlpolicy.artifacts.discovery import Absent as Absent  # rules read Pipelines.absent
 from mlpolicy.artifacts.discovery import collect
+from mlpolicy.safeio import FileProblem
 
 if TYPE_CHECKING:
     from mlpolicy.project import Project
@@ -84,12 +85,9 @@ def _read(project: Project) -> Pipelines:
 def _read_file(project: Project, path: Path, explicit: bool) -> Definition | None:
     rel = project.rel(path)
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        return Definition(
-            path, rel, UNKNOWN, (Defect(f"cannot read: {exc.strerror}"),), "unreadable"
-        )
+        data = project.read(path, MAX_BYTES)
+    except FileProblem as exc:
+        return Definition(path, rel, UNKNOWN, (Defect(f"the file {exc.reason}"),), "unreadable")
     parsed = parse(path.name, data)
     if parsed is None:
         if not explicit:

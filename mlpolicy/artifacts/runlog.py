@@ -8,7 +8,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from mlpolicy import schema
+from mlpolicy import safeio, schema
 from mlpolicy.artifacts.runs import InvalidRecord, LogFile, Reader, Run, unreadable
 from mlpolicy.findings import Location
 
@@ -26,12 +26,10 @@ def claims(path: Path) -> bool:
 def read(path: Path, rel: str) -> LogFile:
     """The runs of the file at ``path`` (``rel`` names it in locations); never raises."""
     try:
-        if not path.is_file():  # a FIFO or a device would block or never end
-            return unreadable(rel, FORMAT, "not a regular file")
-        size = path.stat().st_size
-        data = b"" if size > MAX_BYTES else path.read_bytes()
-    except OSError as exc:
-        return unreadable(rel, FORMAT, f"cannot read the file: {exc.strerror or exc}")
+        size = safeio.regular_file(path).st_size  # a FIFO or a device would block or never end
+        data = b"" if size > MAX_BYTES else safeio.read_head(path, MAX_BYTES)
+    except safeio.FileProblem as exc:
+        return unreadable(rel, FORMAT, f"the file {exc.reason}")
     return _too_large(rel, size) if size > MAX_BYTES else parse(data, rel)
 
 

@@ -13,6 +13,7 @@ from mlpolicy.rules import (
     paths,
     pipelines,
     staleness,
+    unreadable,
     validation,
     waivers,
 )
@@ -31,6 +32,7 @@ _MODULES = (
     staleness,
     git,
     change,
+    unreadable,
 )
 
 IMPLEMENTED: dict[str, Rule] = {rule.id: rule for module in _MODULES for rule in module.RULES}
