@@ -110,6 +110,7 @@ class Snapshot:
         self.commit = base.commit
         self._files: dict[str, bytes | None] = {}
         self._manifests: dict[str, Manifest | None] = {}
+        self._renames: dict[str, str] | None = None  # asked of git once, when first needed
 
     def prefetch(self, paths: Iterable[str]) -> None:
         """Read every path not read yet in one git process."""
@@ -121,11 +122,22 @@ class Snapshot:
         """Read the manifests at the base, then the policy files they name: two processes."""
         manifests = list(manifests)
         self.prefetch(manifests)
+        origins = [self.origin(rel) for rel in manifests]
+        self.prefetch(origins)
         self.prefetch(
             policy
-            for rel in manifests
+            for rel in origins
             if (found := self.manifest(rel)) and (policy := policy_path(rel, found.policy))
         )
+
+    def origin(self, rel: str) -> str:
+        """Where the manifest at ``rel`` was at the base: the same path, or, when none was
+        there, the base manifest git's rename detection pairs it with (a moved project)."""
+        if self.read(rel) is not None:
+            return rel
+        if self._renames is None:
+            self._renames = self.git.renamed(self.commit, manifest_module.NAMES)
+        return self._renames.get(rel, rel)
 
     def read(self, path: str) -> bytes | None:
         """The file at the base commit, or None when it did not exist there."""

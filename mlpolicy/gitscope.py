@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from mlpolicy.errors import MlpolicyError
+from mlpolicy.safeio import FileProblem, read_bounded
 
 _PREFIX = ("--no-optional-locks", "-c", "core.fsmonitor=false", "-c", "core.quotepath=off")
 # One record per commit of the history stream: "\x1e<sha> <committer time>", then its paths.
@@ -161,6 +162,27 @@ class GitScope:
         paths.update(entry[3:] for entry in pending.split("\0") if len(entry) > 3)
         return frozenset(paths)
 
+    def renamed(self, base: str, names: Iterable[str]) -> dict[str, str]:
+        """Files named ``names`` that git's rename detection pairs with a file at ``base``:
+        {path in the index: path at base}, for all of them in one ``git diff-index``.
+
+        The index, not the work tree, so a staged ``git mv`` counts as it will in CI, and
+        no clean/smudge filter or stat refresh runs.
+        """
+        specs = [f"*{name}" for name in names]
+        out = self._run("diff-index", "--cached", "-M", "-z", "--name-status", base, "--", *specs)
+        fields = out.split("\0")
+        pairs: dict[str, str] = {}
+        index = 0
+        while index < len(fields) and fields[index]:
+            status = fields[index]
+            if status.startswith(("R", "C")) and index + 2 < len(fields):
+                pairs[fields[index + 2]] = fields[index + 1]
+                index += 3
+            else:
+                index += 2
+        return pairs
+
     # -- commits and refs --------------------------------------------------------------
 
     @functools.cached_property
@@ -171,8 +193,8 @@ class GitScope:
         if flag.strip() != "true":
             return frozenset()
         try:
-            text = (self.root / where.strip()).read_text(encoding="ascii")
-        except (OSError, UnicodeDecodeError):
+            text = read_bounded(self.root / where.strip(), 256 << 20).decode("ascii")
+        except (FileProblem, UnicodeDecodeError):
             return frozenset({"?"})  # shallow, boundary unknown: treat every answer as partial
         return frozenset(text.split())
 

@@ -142,7 +142,7 @@ class Project:
         if self.snapshot is not None:
             from mlpolicy import baseline
 
-            self.base_manifest = self.snapshot.manifest(self.manifest_rel)
+            self.base_manifest = self.snapshot.manifest(self.snapshot.origin(self.manifest_rel))
             self.manifest, changes = baseline.govern(self.manifest, self.base_manifest)
             self.base_changes += changes
         if self.manifest.policy and not policy_forced:
