@@ -47,18 +47,6 @@ def scan(paths: Iterable[Path], git: GitScope | None = None) -> Discovery:
     return Discovery(tuple(found[folder] for folder in sorted(found)), tuple(unreadable))
 
 
-def _exists(path: Path) -> bool:
-    """True when something is at ``path`` (a deleted file stays in the index; a file in a
-    folder that cannot be searched is there, and loading it says so)."""
-    try:
-        os.lstat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        return False
-    except OSError:
-        return True
-    return True
-
-
 def _listed(
     path: Path, git: GitScope, unreadable: list[tuple[Path, safeio.FileProblem]]
 ) -> list[Path]:
@@ -80,7 +68,9 @@ def _listed(
     for folder, names in by_folder.items():
         # mlpolicy.yaml wins over mlpolicy.yml when a directory holds both.
         candidates = [git.root / folder / n for n in NAMES if n in names]
-        existing = [c for c in candidates if _exists(c)]
+        # A deleted file stays in the index; one in a folder that cannot be searched is
+        # there, and loading it says so (MLP002).
+        existing = [c for c in candidates if safeio.present(c)]
         if existing and not _in_venv(existing[0].parent, start):
             result.append(existing[0])
     return result
@@ -124,4 +114,7 @@ def _walk(path: Path, unreadable: list[tuple[Path, safeio.FileProblem]]) -> list
 
 
 def _is_venv(folder: Path) -> bool:
-    return (folder / "pyvenv.cfg").is_file()
+    try:
+        return (folder / "pyvenv.cfg").is_file()
+    except OSError:  # a folder that cannot be searched: the walk reports it
+        return False

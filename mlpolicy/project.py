@@ -290,8 +290,9 @@ class Project:
         """Existing paths under the project matching ``patterns``, in order.
 
         Escapes (MLP008) and paths that cannot be read or listed (MLP009) are recorded and
-        dropped. A literal default is tested with ``lexists``, not glob, because glob does not
-        see a symlink loop, which must be reported rather than skipped.
+        dropped. A literal default is tested with ``safeio.present``, not glob, because glob
+        does not see a symlink loop or a file in an unsearchable folder, which must be
+        reported rather than skipped.
         """
         found: list[Path] = []
         for pattern in patterns:
@@ -299,7 +300,7 @@ class Project:
             if glob.has_magic(pattern):
                 matches = sorted(self.root.glob(pattern))
             else:
-                matches = [literal] if os.path.lexists(literal) else []
+                matches = [literal] if safeio.present(literal) else []
             for match in matches:
                 if SKIP_DIRS.intersection(match.relative_to(self.root).parts):
                     continue

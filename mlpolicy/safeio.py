@@ -139,6 +139,21 @@ def walk(top: Path, on_error: Callable[[Path, FileProblem], None]) -> Iterator[W
     yield from os.walk(top, onerror=report)
 
 
+def present(path: Path) -> bool:
+    """True when something is at ``path``, even where it cannot be looked at.
+
+    ``os.path.lexists`` says False when a folder on the way cannot be searched; that
+    would make an unreadable file look absent, so only "no such file" counts as absent.
+    """
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def problem_of(path: Path) -> FileProblem | None:
     """Why ``path`` cannot be read as a file or listed as a folder; None when it can.
 
