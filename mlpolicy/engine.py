@@ -139,11 +139,11 @@ def check_project(project: Project) -> ProjectResult:
     wants = project.settings.wants
     findings: list[Finding] = []
     for rule in (r for r in project_rules() if r.stage < WAIVERS):
-        findings += _capped(_judge(project, rule, _run(project, rule)))
+        findings += _judge(project, rule, _capped(rule.id, _run(project, rule)))
     findings, project.used_waivers = _apply_waivers(project, findings, project.settings.date)
     findings = [f for f in findings if wants(f.rule)]
     for rule in (r for r in project_rules() if r.stage == WAIVERS and wants(r.id)):
-        findings += _capped(_judge(project, rule, _run(project, rule)))
+        findings += _judge(project, rule, _capped(rule.id, _run(project, rule)))
     return ProjectResult(
         root=project.rel_root,
         manifest=project.manifest_rel,
@@ -161,21 +161,26 @@ def check_project(project: Project) -> ProjectResult:
 MAX_PER_FILE = 50
 
 
-def _capped(findings: list[Finding]) -> list[Finding]:
-    """At most ``MAX_PER_FILE`` findings per file (all of one rule), then one summary."""
-    by_file: dict[str, list[Finding]] = {}
-    for finding in sorted(findings, key=Finding.sort_key):
-        by_file.setdefault(finding.location.path if finding.location else "", []).append(finding)
-    kept: list[Finding] = []
-    for path, group in by_file.items():
-        kept += group[:MAX_PER_FILE]
-        if len(group) > MAX_PER_FILE:
-            first, more = group[0], len(group) - MAX_PER_FILE
-            message = f"{more} more {first.rule} findings in this file were not listed"
-            hint = f"Only the first {MAX_PER_FILE} are reported; fix those and check again."
-            where = Location(path) if path else None
-            kept.append(replace(first, message=message, location=where, hint=hint))
-    return kept
+def _capped(rule_id: str, problems: Iterable[Problem]) -> Iterator[Problem]:
+    """At most ``MAX_PER_FILE`` problems per file, as the rule reports them, then one
+    saying how many more; the rest are counted, never turned into findings."""
+    counts: dict[str, int] = {}
+    overflow: dict[str, Problem] = {}
+    for problem in problems:
+        path = problem.location.path if problem.location else ""
+        counts[path] = counts.get(path, 0) + 1
+        if counts[path] <= MAX_PER_FILE:
+            yield problem
+        else:
+            overflow.setdefault(path, problem)
+    for path, first in overflow.items():
+        more = counts[path] - MAX_PER_FILE
+        yield replace(
+            first,
+            message=f"{more} more {rule_id} findings in this file were not listed",
+            location=Location(path) if path else None,
+            hint=f"Only the first {MAX_PER_FILE} are reported; fix those and check again.",
+        )
 
 
 # Findings about freshness make an artifact "stale"; git-state findings say nothing of its
