@@ -5,7 +5,8 @@ change cannot lower its own bar or waive its own failure. A project with no usab
 at the base is new: nothing is there to compare its phase with, so every requirement of its
 declared phase and all earlier ones is checked; its quality bar is its own, its policy file
 is read at the base when it existed there, and it gets no waivers, because waivers never
-come from the change they would excuse.
+come from the change they would excuse. A manifest that git's rename detection pairs with
+a base manifest is not new: the project moved (``git mv``), and its base version governs.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlpolicy import manifest as manifest_module
+from mlpolicy import policy as policy_module
 from mlpolicy import safeio
 from mlpolicy.findings import Location, Problem
 from mlpolicy.manifest import Manifest, ManifestError, QualityBar, Waiver
@@ -147,7 +149,7 @@ class Snapshot:
     def policy(self, path: Path, rel: str) -> tuple[bytes, Problem | None]:
         """A policy file's bytes at the base (the work tree's if it is new), and the edit if any."""
         base = self.read(rel)
-        cap = manifest_module.MAX_BYTES * 4  # the policy's limit (policy.MAX_BYTES, 1 MiB)
+        cap = policy_module.MAX_BYTES
         if base is None:
             return safeio.read_bounded(path, cap), None
         try:

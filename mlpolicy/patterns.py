@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -45,9 +46,14 @@ def unsafe(pattern: str) -> str | None:
     if len(pattern) > MAX_LENGTH:
         return f"it is longer than {MAX_LENGTH} characters"
     try:
-        parsed = list(_parser.parse(pattern, re.IGNORECASE))
+        with warnings.catch_warnings():
+            # "possible nested set": a future Python will read the pattern differently
+            warnings.simplefilter("error", FutureWarning)
+            parsed = list(_parser.parse(pattern, re.IGNORECASE))
     except re.error as exc:
         return f"it is not a valid regular expression: {exc}"
+    except FutureWarning as exc:
+        return f"it is ambiguous ({exc}); escape the bracket"
     items = list(_walk(parsed))
     for op, _ in items:
         if str(op) in _FORBIDDEN:

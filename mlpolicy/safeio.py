@@ -2,9 +2,11 @@
 
 Repository content is data (SPEC section 12): a FIFO would block forever, a device such as
 ``/dev/zero`` never ends, and a huge file would exhaust memory. Every reader therefore goes
-through :func:`read_bounded` (or :func:`regular_file` before handing a path to a library such
-as ``sqlite3``), which refuses anything but a regular file and never reads more than
-``cap + 1`` bytes.
+through :func:`read_bounded` (or :func:`read_head` when it words the size limit itself,
+:func:`open_regular` when it streams, :func:`regular_file` before handing a path to a
+library such as ``sqlite3``), which refuse anything but a regular file and never read more
+than ``cap + 1`` bytes. Folders are walked with :func:`walk`, which reports a folder it
+cannot list instead of skipping it, and :func:`problem_of` says why a path cannot be used.
 """
 
 from __future__ import annotations
