@@ -35,6 +35,14 @@ def test_a_symlink_loop_in_a_declared_folder_is_mlp009(repo: Repo) -> None:
     assert path == "pipelines/serve.yaml" and "loop" in message
 
 
+def test_a_fifo_in_a_declared_experiments_folder_is_mlp009(repo: Repo) -> None:
+    manifest = "version: 1\nphase: experimentation\nartifacts:\n  experiments: logs/\n"
+    repo.write({**complete(), "mlpolicy.yaml": manifest, "logs/README.md": "runs\n"})
+    os.mkfifo(repo.root / "logs" / "runs.jsonl")
+    [(path, message)] = _mlp009(repo.check("--format", "json"))
+    assert path == "logs/runs.jsonl" and "FIFO" in message
+
+
 def test_readable_files_and_unrelated_special_files_are_not_mlp009(repo: Repo) -> None:
     _pipeline_project(repo)
     os.mkfifo(repo.root / "pipelines" / "notes.txt")  # not a pipeline candidate: not read
