@@ -344,6 +344,18 @@ class Project:
         message = f"{rel} {problem.reason}; it was not read"
         self.unreadable.setdefault(rel, Problem(message, Location(rel), problem.hint))
 
+    def read_bounded(self, path: Path, cap: int) -> bytes:
+        """:func:`safeio.read_bounded`, recording a file that cannot be read for MLP009.
+
+        An oversized file is the reader's to word (its own finding), so only
+        :class:`safeio.Unreadable` is recorded; both are re-raised.
+        """
+        try:
+            return safeio.read_bounded(path, cap)
+        except safeio.Unreadable as exc:
+            self.note_unreadable(path, exc)
+            raise
+
     def read(self, path: Path, cap: int) -> bytes:
         """At most ``cap + 1`` bytes of the file (the reader judges the size).
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from conftest import Repo
 from ideation import complete
+
+from mlpolicy.project import Project, Repository
+from mlpolicy.safeio import TooLarge, Unreadable
+from mlpolicy.settings import Settings
 
 PIPELINE = "stages:\n  train:\n    cmd: python train.py\n"
 
@@ -55,3 +60,14 @@ def test_a_folder_the_phase_does_not_require_is_not_read(repo: Repo) -> None:
     os.mkfifo(repo.root / "monitoring" / "alerts.yaml")
     # ideation requires no monitoring, so the folder is never read: nothing to report.
     assert _mlp009(repo.check("--format", "json")) == []
+
+
+def test_project_read_bounded_records_unreadable_but_not_oversized(repo: Repo) -> None:
+    repo.write({**complete(), "big.yaml": "x" * 100})
+    os.mkfifo(repo.root / "pipe.yaml")
+    project = Project(Repository(repo.root, True, False), repo.root / "mlpolicy.yaml", Settings())
+    with pytest.raises(TooLarge):
+        project.read_bounded(repo.root / "big.yaml", 10)
+    with pytest.raises(Unreadable):
+        project.read_bounded(repo.root / "pipe.yaml", 10)
+    assert list(project.unreadable) == ["pipe.yaml"]
