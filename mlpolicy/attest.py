@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mlpolicy import safeio
 from mlpolicy.artifacts import junit
 from mlpolicy.artifacts.evidence import RECORD
 from mlpolicy.artifacts.validation import file_sha256
@@ -68,9 +69,9 @@ def attest(
 
 def _read_junit(path: Path) -> junit.Report:
     try:
-        return junit.load(path.read_bytes())
-    except OSError as exc:
-        raise UsageError(f"--junit: cannot read {path}: {exc.strerror}") from None
+        return junit.load(safeio.read_bounded(path, junit.MAX_BYTES))
+    except safeio.FileProblem as exc:
+        raise UsageError(f"--junit: {path} {exc.reason}") from None
     except DocumentError as exc:
         where = ":".join(str(p) for p in (path, exc.line, exc.column) if p is not None)
         raise UsageError(f"--junit: {where}: {exc.message}") from None
@@ -99,6 +100,10 @@ def _relative(path: Path, base: Path) -> str:
     return Path(os.path.relpath(_real(path), base)).as_posix()
 
 
+def _unlistable(folder: Path, problem: safeio.FileProblem) -> None:
+    raise UsageError(f"{folder} {problem.reason}; a record cannot leave it out")
+
+
 def _files(pipelines: Sequence[Path]) -> list[Path]:
     """The PIPELINE files, directories expanded to the files inside them."""
     files: list[Path] = []
@@ -108,7 +113,7 @@ def _files(pipelines: Sequence[Path]) -> list[Path]:
             continue
         inside = [
             Path(folder, name)
-            for folder, dirs, names in os.walk(path)
+            for folder, dirs, names in safeio.walk(path, _unlistable)
             if not SKIP_DIRS.intersection(Path(folder).relative_to(path).parts)
             for name in names
         ]

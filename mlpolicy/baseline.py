@@ -5,7 +5,8 @@ change cannot lower its own bar or waive its own failure. A project with no usab
 at the base is new: nothing is there to compare its phase with, so every requirement of its
 declared phase and all earlier ones is checked; its quality bar is its own, its policy file
 is read at the base when it existed there, and it gets no waivers, because waivers never
-come from the change they would excuse.
+come from the change they would excuse. A manifest that git's rename detection pairs with
+a base manifest is not new: the project moved (``git mv``), and its base version governs.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlpolicy import manifest as manifest_module
+from mlpolicy import policy as policy_module
+from mlpolicy import safeio
 from mlpolicy.findings import Location, Problem
 from mlpolicy.manifest import Manifest, ManifestError, QualityBar, Waiver
 
@@ -109,6 +112,7 @@ class Snapshot:
         self.commit = base.commit
         self._files: dict[str, bytes | None] = {}
         self._manifests: dict[str, Manifest | None] = {}
+        self._renames: dict[str, str] | None = None  # asked of git once, when first needed
 
     def prefetch(self, paths: Iterable[str]) -> None:
         """Read every path not read yet in one git process."""
@@ -120,11 +124,22 @@ class Snapshot:
         """Read the manifests at the base, then the policy files they name: two processes."""
         manifests = list(manifests)
         self.prefetch(manifests)
+        origins = [self.origin(rel) for rel in manifests]
+        self.prefetch(origins)
         self.prefetch(
             policy
-            for rel in manifests
+            for rel in origins
             if (found := self.manifest(rel)) and (policy := policy_path(rel, found.policy))
         )
+
+    def origin(self, rel: str) -> str:
+        """Where the manifest at ``rel`` was at the base: the same path, or, when none was
+        there, the base manifest git's rename detection pairs it with (a moved project)."""
+        if self.read(rel) is not None:
+            return rel
+        if self._renames is None:
+            self._renames = self.git.renamed(self.commit, manifest_module.NAMES)
+        return self._renames.get(rel, rel)
 
     def read(self, path: str) -> bytes | None:
         """The file at the base commit, or None when it did not exist there."""
@@ -134,11 +149,12 @@ class Snapshot:
     def policy(self, path: Path, rel: str) -> tuple[bytes, Problem | None]:
         """A policy file's bytes at the base (the work tree's if it is new), and the edit if any."""
         base = self.read(rel)
+        cap = policy_module.MAX_BYTES
         if base is None:
-            return path.read_bytes(), None
+            return safeio.read_bounded(path, cap), None
         try:
-            current: bytes | None = path.read_bytes()
-        except OSError:
+            current: bytes | None = safeio.read_bounded(path, cap)
+        except safeio.FileProblem:
             current = None
         if current == base:
             return base, None

@@ -15,6 +15,7 @@ from mlpolicy.policy import Policy
 from mlpolicy.project import Repository
 from mlpolicy.report import destination
 from mlpolicy.rules import ALL_RULES, RULES_BY_ID
+from mlpolicy.safeio import FileProblem
 from mlpolicy.schema import suggest
 from mlpolicy.settings import FAIL_ON, Settings, split_codes
 
@@ -118,10 +119,8 @@ def load_forced_policy(path: Path, data: bytes | None = None) -> Policy:
         if data is not None:
             return policy_module.parse(data, str(path))
         return policy_module.load(path)
-    except FileNotFoundError:
-        raise UsageError(f"--policy: {path} does not exist") from None
-    except IsADirectoryError:
-        raise UsageError(f"--policy: {path} is a directory") from None
+    except FileProblem as exc:
+        raise UsageError(f"--policy: {path} {exc.reason}") from None
     except OSError as exc:
         raise UsageError(f"--policy: cannot read {path}: {exc.strerror}") from None
     except DocumentError as exc:

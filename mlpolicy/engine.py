@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from mlpolicy.findings import (
     BaseInfo,
     CheckResult,
     Finding,
+    Location,
     Problem,
     ProjectResult,
     Severity,
@@ -66,9 +67,12 @@ class _Run:
 
     def check_path(self, path: Path) -> None:
         repository = self._repository(path)
-        scan = Scan(repository, path, tuple(discover.manifests([path], repository.git)))
+        found = discover.scan([path], repository.git)
+        scan = Scan(repository, path, found.manifests)
         for rule in run_rules(self.settings):
             self.findings += _judge_run(rule, rule.check(scan) if rule.check else ())
+        if self.settings.wants("MLP009"):
+            self.findings += _judge_run(RULES_BY_ID["MLP009"], _unsearched(repository, found))
         snapshot = self._snapshot(repository, scan.manifests)
         projects = [
             Project(repository, manifest, self.settings, self.forced_policy, snapshot)
@@ -106,6 +110,17 @@ class _Run:
         return snapshot
 
 
+def _unsearched(repository: Repository, found: discover.Discovery) -> Iterator[Problem]:
+    """Folders discovery could not search: a manifest in them would go unchecked."""
+    for folder, problem in found.unreadable:
+        rel = repository.rel(folder)
+        yield Problem(
+            f"folder {rel} {problem.reason}; manifests in it could not be looked for",
+            Location(rel),
+            problem.hint,
+        )
+
+
 def run_rules(settings: Settings) -> list[Rule]:
     return [r for r in ALL_RULES if r.implemented and r.stage == RUN and settings.wants(r.id)]
 
@@ -117,14 +132,22 @@ def _judge_run(rule: Rule, problems: Iterable[Problem]) -> list[Finding]:
 
 
 def check_project(project: Project) -> ProjectResult:
-    """Run every selected rule on ``project`` and judge the problems they report."""
+    """Run the rules on ``project``, judge the problems they report, keep the selected ones.
+
+    Every rule runs whatever ``--select``/``--ignore`` say, and waivers are matched against
+    all their findings; only then are the unselected findings dropped. So selection never
+    changes what is known (readers run, artifacts are recorded for MLP501) nor which
+    waivers are used (MLP007); the waiver rules, which change nothing else, run only when
+    selected.
+    """
+    wants = project.settings.wants
     findings: list[Finding] = []
-    rules = [r for r in project_rules() if project.settings.wants(r.id)]
-    for rule in (r for r in rules if r.stage < WAIVERS):
-        findings += _judge(project, rule, _run(project, rule))
+    for rule in (r for r in project_rules() if r.stage < WAIVERS):
+        findings += _judge(project, rule, _capped(rule.id, _run(project, rule)))
     findings, project.used_waivers = _apply_waivers(project, findings, project.settings.date)
-    for rule in (r for r in rules if r.stage == WAIVERS):
-        findings += _judge(project, rule, _run(project, rule))
+    findings = [f for f in findings if wants(f.rule)]
+    for rule in (r for r in project_rules() if r.stage == WAIVERS and wants(r.id)):
+        findings += _judge(project, rule, _capped(rule.id, _run(project, rule)))
     return ProjectResult(
         root=project.rel_root,
         manifest=project.manifest_rel,
@@ -134,8 +157,35 @@ def check_project(project: Project) -> ProjectResult:
         policy_sha256=project.policy.sha256,
         artifacts=_judged_artifacts(project, findings),
         findings=tuple(sorted(findings, key=Finding.sort_key)),
-        rules=tuple(sorted(r.id for r in rules if _applies(project, r))),
+        rules=tuple(sorted(r.id for r in project_rules() if wants(r.id) and _applies(project, r))),
     )
+
+
+# A generated file can hold a problem on every line; past this many per rule and file, one
+# finding says how many more there were, so the report stays readable and bounded.
+MAX_PER_FILE = 50
+
+
+def _capped(rule_id: str, problems: Iterable[Problem]) -> Iterator[Problem]:
+    """At most ``MAX_PER_FILE`` problems per file, as the rule reports them, then one
+    saying how many more; the rest are counted, never turned into findings."""
+    counts: dict[str, int] = {}
+    overflow: dict[str, Problem] = {}
+    for problem in problems:
+        path = problem.location.path if problem.location else ""
+        counts[path] = counts.get(path, 0) + 1
+        if counts[path] <= MAX_PER_FILE:
+            yield problem
+        else:
+            overflow.setdefault(path, problem)
+    for path, first in overflow.items():
+        more = counts[path] - MAX_PER_FILE
+        yield replace(
+            first,
+            message=f"{more} more {rule_id} findings in this file were not listed",
+            location=Location(path) if path else None,
+            hint=f"Only the first {MAX_PER_FILE} are reported; fix those and check again.",
+        )
 
 
 # Findings about freshness make an artifact "stale"; git-state findings say nothing of its

@@ -19,11 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from mlpolicy.errors import MlpolicyError
+from mlpolicy.safeio import FileProblem, read_bounded
 
 _PREFIX = ("--no-optional-locks", "-c", "core.fsmonitor=false", "-c", "core.quotepath=off")
 # One record per commit of the history stream: "\x1e<sha> <committer time>", then its paths.
 _LOG_FORMAT = ("--format=%x1e%H %ct",)
 _HEADER = re.compile(rb"\x1e([0-9a-f]{40,64}) (\d+)")
+_UNOPENED = re.compile(r"^warning: could not open directory '(.*?)/?': ", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,26 +75,34 @@ class GitScope:
             raise UsageError("git is not on PATH: install git, or pass --no-git") from None
         return git.Git(self.root)
 
-    def _process(self, args: Iterable[str], stdin: bool = False) -> Any:
+    def _process(
+        self, args: Iterable[str], stdin: bool = False, env: dict[str, str] | None = None
+    ) -> Any:
         """Start one git command; gitpython's wrapper stops it if it is dropped unfinished."""
         command = ["git", *_PREFIX, *args]
         return self._git.execute(
-            command, as_process=True, istream=subprocess.PIPE if stdin else None
+            command, as_process=True, istream=subprocess.PIPE if stdin else None, env=env
         )
 
     def _run_bytes(self, *args: str, stdin: bytes | None = None) -> bytes:
         """Run one git command to the end; a failing command raises :class:`GitError`."""
+        return self._communicate(args, stdin)[0]
+
+    def _communicate(
+        self, args: tuple[str, ...], stdin: bytes | None = None, env: dict[str, str] | None = None
+    ) -> tuple[bytes, bytes]:
+        """(stdout, stderr) of one git command run to the end; failure raises GitError."""
         import git
 
         try:
-            process = self._process(args, stdin=stdin is not None)
+            process = self._process(args, stdin=stdin is not None, env=env)
         except git.GitCommandNotFound:
             raise GitError("git is not installed or not on PATH") from None
         out, err = process.proc.communicate(stdin)
         if process.proc.returncode:
             message = err.decode("utf-8", "replace").strip() or f"git {args[0]} failed"
             raise GitError(message, process.proc.returncode)
-        return bytes(out)
+        return bytes(out), bytes(err)
 
     def _run(self, *args: str, stdin: str | None = None) -> str:
         data = self._run_bytes(*args, stdin=None if stdin is None else stdin.encode())
@@ -101,15 +111,22 @@ class GitScope:
     # -- the index and the work tree -----------------------------------------------------
 
     @functools.cached_property
-    def _listing(self) -> tuple[frozenset[str], frozenset[str]]:
-        """(paths in the index, untracked paths not ignored), from one ``git ls-files``."""
-        output = self._run("ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard")
+    def _listing(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """(paths in the index, untracked paths not ignored, folders git could not open),
+        from one ``git ls-files``.
+
+        git only warns about a folder it cannot open and lists the rest, so its warnings
+        (asked for untranslated) are read too: such a folder is reported, never skipped.
+        """
+        args = ("ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard")
+        out, err = self._communicate(args, env={"LC_ALL": "C", "LANGUAGE": "C"})
         tracked: set[str] = set()
         untracked: set[str] = set()
-        for entry in output.split("\0"):
+        for entry in out.decode("utf-8", "surrogateescape").split("\0"):
             if len(entry) > 2:
                 (untracked if entry[0] == "?" else tracked).add(entry[2:])
-        return frozenset(tracked), frozenset(untracked)
+        unopened = _UNOPENED.findall(err.decode("utf-8", "surrogateescape"))
+        return frozenset(tracked), frozenset(untracked), frozenset(unopened)
 
     @property
     def tracked(self) -> frozenset[str]:
@@ -120,6 +137,11 @@ class GitScope:
     def untracked(self) -> frozenset[str]:
         """Repo-relative paths on disk that are neither tracked nor ignored."""
         return self._listing[1]
+
+    @property
+    def unopened(self) -> frozenset[str]:
+        """Repo-relative folders ``git ls-files`` could not open (permission denied)."""
+        return self._listing[2]
 
     @functools.cached_property
     def _tracked_dirs(self) -> frozenset[str]:
@@ -144,6 +166,27 @@ class GitScope:
         paths.update(entry[3:] for entry in pending.split("\0") if len(entry) > 3)
         return frozenset(paths)
 
+    def renamed(self, base: str, names: Iterable[str]) -> dict[str, str]:
+        """Files named ``names`` that git's rename detection pairs with a file at ``base``:
+        {path in the index: path at base}, for all of them in one ``git diff-index``.
+
+        The index, not the work tree, so a staged ``git mv`` counts as it will in CI, and
+        no clean/smudge filter or stat refresh runs.
+        """
+        specs = [f"*{name}" for name in names]
+        out = self._run("diff-index", "--cached", "-M", "-z", "--name-status", base, "--", *specs)
+        fields = out.split("\0")
+        pairs: dict[str, str] = {}
+        index = 0
+        while index < len(fields) and fields[index]:
+            status = fields[index]
+            if status.startswith(("R", "C")) and index + 2 < len(fields):
+                pairs[fields[index + 2]] = fields[index + 1]
+                index += 3
+            else:
+                index += 2
+        return pairs
+
     # -- commits and refs --------------------------------------------------------------
 
     @functools.cached_property
@@ -154,8 +197,8 @@ class GitScope:
         if flag.strip() != "true":
             return frozenset()
         try:
-            text = (self.root / where.strip()).read_text(encoding="ascii")
-        except (OSError, UnicodeDecodeError):
+            text = read_bounded(self.root / where.strip(), 256 << 20).decode("ascii")
+        except (FileProblem, UnicodeDecodeError):
             return frozenset({"?"})  # shallow, boundary unknown: treat every answer as partial
         return frozenset(text.split())
 

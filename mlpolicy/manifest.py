@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlpolicy import schema, yamlio
+from mlpolicy import safeio, schema, yamlio
 from mlpolicy.errors import DocumentError
 from mlpolicy.findings import Location, Problem
 from mlpolicy.yamlio import JsonPath
@@ -81,9 +82,9 @@ class ManifestError(Exception):
 def load(path: Path, rel_path: str) -> Manifest:
     """Read and validate ``path``; raise :class:`ManifestError` with every problem found."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problem = Problem(f"cannot read the manifest: {exc.strerror}", Location(rel_path), None)
+        data = safeio.read_bounded(path, MAX_BYTES)
+    except safeio.FileProblem as exc:
+        problem = Problem(f"the manifest {exc.reason}", Location(rel_path), exc.hint)
         raise ManifestError("MLP002", (problem,)) from None
     return parse(data, rel_path)
 
@@ -101,6 +102,7 @@ def parse(data: bytes, rel_path: str) -> Manifest:
         for e in schema.validate("manifest", document.value)
     ]
     problems += _date_problems(document, rel_path)
+    problems += _number_problems(document, rel_path, document.value, ())
     if problems:
         raise ManifestError("MLP003", tuple(problems))
     return _build(document, rel_path)
@@ -126,6 +128,38 @@ def _date_problems(document: yamlio.YamlDocument, rel_path: str) -> list[Problem
             where = Location(rel_path, *document.position(("waivers", index, "expires")))
             problems.append(Problem(f'"{expires}" is not a calendar date', where, _hint("")))
     return problems
+
+
+def _number_problems(
+    document: yamlio.YamlDocument, rel_path: str, value: object, path: JsonPath
+) -> list[Problem]:
+    """Numbers no comparison can use: infinities, and integers beyond a float's range."""
+    if isinstance(value, dict):
+        items: list[tuple[str | int, object]] = list(value.items())
+    elif isinstance(value, list):
+        items = list(enumerate(value))
+    else:
+        return [_number_problem(document, rel_path, value, path)] if _unusable(value) else []
+    return [
+        p for key, item in items for p in _number_problems(document, rel_path, item, (*path, key))
+    ]
+
+
+def _unusable(value: object) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return not math.isfinite(float(value))
+    except OverflowError:
+        return True
+
+
+def _number_problem(
+    document: yamlio.YamlDocument, rel_path: str, value: object, path: JsonPath
+) -> Problem:
+    text = str(value) if isinstance(value, float) else f"a number of {len(str(value))} digits"
+    where = Location(rel_path, *document.position(path))
+    return Problem(f"{text} is not a finite number a comparison can use", where, _hint(""))
 
 
 def _parse_date(text: str) -> dt.date | None:

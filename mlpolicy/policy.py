@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mlpolicy import schema, yamlio
+from mlpolicy import safeio, schema, yamlio
 from mlpolicy.errors import DocumentError
 from mlpolicy.findings import Severity
+from mlpolicy.patterns import MAX_TOTAL, cost, unsafe
 
 BUILTIN = "built-in"
 _DEFAULT_FILE = Path(__file__).parent / "data" / "default-policy.yaml"
+MAX_BYTES = yamlio.MAX_BYTES
 _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "note": Severity.NOTE}
 
 
@@ -105,9 +107,11 @@ class Policy:
 def load(path: Path | None, source: str | None = None) -> Policy:
     """Load and validate a policy file (the built-in one when ``path`` is None).
 
-    Raises :class:`DocumentError` with the line and column of the problem.
+    Raises :class:`DocumentError` with the line and column of the problem, and
+    :class:`safeio.FileProblem` for a file that is not a regular file of at most
+    ``MAX_BYTES`` (a FIFO or ``/dev/zero`` given as ``--policy`` must not hang the check).
     """
-    data = (path or _DEFAULT_FILE).read_bytes()
+    data = safeio.read_bounded(path, MAX_BYTES) if path else _DEFAULT_FILE.read_bytes()
     return parse(data, source or (BUILTIN if path is None else str(path)))
 
 
@@ -171,6 +175,14 @@ def _build(document: yamlio.YamlDocument, data: bytes, source: str) -> Policy:
     )
 
 
+# Repository patterns must match in linear time; mlpolicy.patterns says why and how.
+_PATTERN_RULES = (
+    "patterns may not nest repeats, repeat groups, use backreferences or lookarounds, and"
+    " allow one unbounded repeat only after a leading literal it cannot match, such as"
+    " '<fill in[^<>]*>'"
+)
+
+
 def _rule_levels(raw: str | dict[str, str]) -> dict[str, str]:
     return {"*": raw} if isinstance(raw, str) else dict(raw)
 
@@ -181,13 +193,22 @@ def _document_spec(
     """A document spec; keys the policy leaves out come from the built-in policy."""
     raw = {**defaults.get(key, {}), **document.value.get(key, {})}
     patterns = []
+    total = 0
     for index, pattern in enumerate(raw.get("placeholders", [])):
-        try:
-            patterns.append(re.compile(pattern, re.IGNORECASE))
-        except re.error as exc:
-            where = document.position((key, "placeholders", index))
+        where = document.position((key, "placeholders", index))
+        reason = unsafe(pattern)
+        if reason is not None:
             raise DocumentError(
-                f"placeholder pattern {pattern!r} is invalid: {exc}", *where
-            ) from None
+                f"placeholder pattern {pattern!r} is not allowed: {reason} ({_PATTERN_RULES})",
+                *where,
+            )
+        total += cost(pattern)
+        if total > MAX_TOTAL:
+            raise DocumentError(
+                f"placeholder pattern {pattern!r} is not allowed: the {key} patterns' bounded"
+                f" repeats add up to more than {MAX_TOTAL} ({_PATTERN_RULES})",
+                *where,
+            )
+        patterns.append(re.compile(pattern, re.IGNORECASE))
     sections = tuple(Section(s["name"], tuple(s["aliases"])) for s in raw.get("sections", []))
     return DocumentSpec(int(raw.get("min_words", 0)), sections, tuple(patterns))

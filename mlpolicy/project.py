@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from mlpolicy import manifest as manifest_module
 from mlpolicy import policy as policy_module
+from mlpolicy import safeio
 from mlpolicy.errors import DocumentError, UsageError
 from mlpolicy.findings import Artifact, Location, Problem
 from mlpolicy.manifest import Manifest, ManifestError
@@ -98,6 +100,10 @@ class Project:
         self.snapshot = snapshot  # the base commit's files, in pull-request mode
         self.settings = settings
         self.manifest_path = Path(os.path.realpath(manifest_path))
+        lexical = Path(os.path.abspath(manifest_path))
+        outside = not self.manifest_path.is_relative_to(repository.root)
+        if outside:  # a committed symlink leading out: judged where it stands, never opened
+            self.manifest_path = lexical
         self.root = self.manifest_path.parent
         self.rel_root = repository.rel(self.root)
         self.manifest_rel = repository.rel(self.manifest_path)
@@ -106,6 +112,7 @@ class Project:
         self.policy: Policy = forced_policy or policy_module.builtin()
         self.artifacts: dict[tuple[str, str], Artifact] = {}
         self.escapes: dict[str, Problem] = {}
+        self.unreadable: dict[str, Problem] = {}  # MLP009: what had to be read but could not
         self.used_waivers: frozenset[int] = frozenset()  # indexes into manifest.waivers
         self.base_manifest: Manifest | None = None  # the manifest at the base commit
         self.base_changes: list[Problem] = []  # MLP504: what the change edits but cannot apply
@@ -114,7 +121,15 @@ class Project:
         ] = {}  # MLP505: checks the clone's history cannot answer
         self.policy_files: set[str] = set()  # repo-relative policy files this project reads
         self._cache: dict[str, Any] = {}
-        self._load(forced_policy is not None)
+        if outside:
+            self.escapes[self.manifest_rel] = Problem(
+                f"manifest {self.manifest_rel} is a symlink leading outside the repository;"
+                " it was not read",
+                Location(self.manifest_rel),
+                "Replace the symlink with the manifest itself, committed in the repository.",
+            )
+        else:
+            self._load(forced_policy is not None)
 
     # -- loading -----------------------------------------------------------------------
 
@@ -127,7 +142,7 @@ class Project:
         if self.snapshot is not None:
             from mlpolicy import baseline
 
-            self.base_manifest = self.snapshot.manifest(self.manifest_rel)
+            self.base_manifest = self.snapshot.manifest(self.snapshot.origin(self.manifest_rel))
             self.manifest, changes = baseline.govern(self.manifest, self.base_manifest)
             self.base_changes += changes
         if self.manifest.policy and not policy_forced:
@@ -156,11 +171,13 @@ class Project:
         self.policy_files.add(rel)
         try:
             self.policy = policy_module.parse(self._policy_bytes(path, rel), source=rel)
-        except FileNotFoundError:
+        except safeio.FileProblem as exc:
             problem = Problem(
-                f'policy file "{declared}" does not exist',
+                f'policy file "{declared}" {exc.reason}; it was not read',
                 where,
-                "Fix the `policy:` path or remove it to use the built-in policy.",
+                "Fix the `policy:` path or remove it to use the built-in policy."
+                if isinstance(exc, safeio.Missing)
+                else f"{exc.hint} Or remove `policy:` to use the built-in policy.",
             )
             self.load_problems["MLP004"] = (problem,)
         except (OSError, DocumentError) as exc:
@@ -178,7 +195,7 @@ class Project:
     def _policy_bytes(self, path: Path, rel: str) -> bytes:
         """The policy file; in pull-request mode its version at the base, when it had one."""
         if self.snapshot is None:
-            return path.read_bytes()
+            return safeio.read_bounded(path, policy_module.MAX_BYTES)
         data, change = self.snapshot.policy(path, rel)
         self.base_changes += [change] if change else []
         return data
@@ -280,31 +297,86 @@ class Project:
         )
 
     def find(self, patterns: Iterable[str]) -> list[Path]:
-        """Existing paths under the project matching ``patterns``, in order, escapes dropped."""
+        """Existing paths under the project matching ``patterns``, in order.
+
+        Escapes (MLP008) and paths that cannot be read or listed (MLP009) are recorded and
+        dropped. A literal default is tested with ``safeio.present``, not glob, because glob
+        does not see a symlink loop or a file in an unsearchable folder, which must be
+        reported rather than skipped.
+        """
         found: list[Path] = []
         for pattern in patterns:
-            for match in sorted(self.root.glob(pattern)):
+            literal = self.root / pattern
+            if glob.has_magic(pattern):
+                matches = sorted(self.root.glob(pattern))
+            else:
+                matches = [literal] if safeio.present(literal) else []
+            for match in matches:
                 if SKIP_DIRS.intersection(match.relative_to(self.root).parts):
                     continue
                 safe = self.resolve(match.relative_to(self.root).as_posix())
-                if safe is not None and safe not in found:
+                if safe is not None and safe not in found and self.usable(safe):
                     found.append(safe)
         return found
 
     def files_under(self, directory: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
         """Files below ``directory`` ending in ``suffixes`` (any case), sorted, escapes dropped.
 
-        ``os.walk`` does not follow directory symlinks; a file symlink leading outside the
-        repository goes through ``resolve``, so it is recorded for MLP008 and never read.
+        Directory symlinks are not followed (one leading outside is recorded for MLP008); a
+        file symlink goes through ``resolve`` likewise, so nothing outside is ever read. A
+        folder that cannot be listed, or a matching file that is not a readable regular
+        file, is recorded for MLP009 rather than skipped.
         """
-        for folder, dirs, files in os.walk(directory):
+        for folder, dirs, files in safeio.walk(directory, self.note_unreadable):
             dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+            for name in dirs:
+                if os.path.islink(os.path.join(folder, name)):
+                    self.resolve(self._declared_name(folder, name))
             for name in sorted(files):
                 if name.lower().endswith(suffixes):
-                    declared = os.path.relpath(os.path.join(folder, name), self.root)
-                    safe = self.resolve(Path(declared).as_posix())
-                    if safe is not None and safe.is_file():
+                    safe = self.resolve(self._declared_name(folder, name))
+                    if safe is not None and self.usable(safe) and safe.is_file():
                         yield safe
+
+    def _declared_name(self, folder: str, name: str) -> str:
+        return Path(os.path.relpath(os.path.join(folder, name), self.root)).as_posix()
+
+    def usable(self, path: Path) -> bool:
+        """False (and recorded for MLP009) when ``path`` exists but cannot be read or listed."""
+        problem = safeio.problem_of(path)
+        if problem is not None:
+            self.note_unreadable(path, problem)
+        return problem is None
+
+    def note_unreadable(self, path: Path, problem: safeio.FileProblem) -> None:
+        """Record that ``path`` had to be read but could not (MLP009)."""
+        rel = self.rel(path)
+        message = f"{rel} {problem.reason}; it was not read"
+        self.unreadable.setdefault(rel, Problem(message, Location(rel), problem.hint))
+
+    def read_bounded(self, path: Path, cap: int) -> bytes:
+        """:func:`safeio.read_bounded`, recording a file that cannot be read for MLP009.
+
+        An oversized file is the reader's to word (its own finding), so only
+        :class:`safeio.Unreadable` is recorded; both are re-raised.
+        """
+        try:
+            return safeio.read_bounded(path, cap)
+        except safeio.Unreadable as exc:
+            self.note_unreadable(path, exc)
+            raise
+
+    def read(self, path: Path, cap: int) -> bytes:
+        """At most ``cap + 1`` bytes of the file (the reader judges the size).
+
+        A file that is not a readable regular file is recorded for MLP009, then re-raised
+        as :class:`safeio.FileProblem` for the reader to mark its artifact unreadable.
+        """
+        try:
+            return safeio.read_head(path, cap)
+        except safeio.FileProblem as exc:
+            self.note_unreadable(path, exc)
+            raise
 
     def candidates(
         self, kind: str, defaults: Iterable[str]
@@ -321,7 +393,7 @@ class Project:
             return
         for value, where in declared:
             safe = self.resolve(value, where)
-            if safe is not None:
+            if safe is not None and self.usable(safe):
                 yield safe, where
 
     # -- results -----------------------------------------------------------------------

@@ -4,7 +4,9 @@ A rule doc has ``## What it does``, ``## Why is this bad?``, ``## Example`` and 
 Fenced blocks with ``title="path"`` in Example are written into a fresh git repository
 (committed) and checked: the rule must fire. Fix's blocks are then written over them: it
 must not. A fence attribute ``today="YYYY-MM-DD"`` fixes the date for waiver rules, and a
-block with ``delete`` (``title="path" delete``) removes that file in the Fix. A Fix block
+block with ``delete`` (``title="path" delete``) removes that file in the Fix. A block
+marked ``symlink`` makes its path a symlink to the block's text (a Fix block written over
+it replaces the link). A Fix block
 with ``commit="<sha>"`` uses ``<sha>`` for the commit that holds the Example, which nobody
 can know in advance; the test writes the real SHA in its place.
 
@@ -47,7 +49,7 @@ def _files(text: str, base: bool = False) -> tuple[dict[str, str], set[str], str
     for match in FENCE.finditer(text):
         info = match["info"]
         title = re.search(r'title="([^"]+)"', info)
-        if title is None or _flag(info, "base") != base:
+        if title is None or _flag(info, "base") != base or _flag(info, "symlink"):
             continue
         if _flag(info, "delete"):
             deleted.add(title[1])
@@ -56,6 +58,16 @@ def _files(text: str, base: bool = False) -> tuple[dict[str, str], set[str], str
         date = re.search(r'today="([^"]+)"', info)
         today = date[1] if date else today
     return files, deleted, today
+
+
+def _symlinks(text: str) -> dict[str, str]:
+    """Blocks marked ``symlink``: the file is a symlink to the block's text."""
+    links = {}
+    for match in FENCE.finditer(text):
+        title = re.search(r'title="([^"]+)"', match["info"])
+        if title and _flag(match["info"], "symlink"):
+            links[title[1]] = match["body"].strip()
+    return links
 
 
 def _pin_commit(text: str, files: dict[str, str], sha: str) -> dict[str, str]:
@@ -87,12 +99,18 @@ def test_example_fails_and_fix_passes(rule, tmp_path: Path) -> None:
         args = ["--base", repo.write(base).commit("base")]
         example = _pin_commit(text, example, args[1])
     repo.write(example)
+    for name, target in _symlinks(text).items():
+        (repo.root / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo.root / name).symlink_to(target)
     example_commit = repo.commit("example")
     env = {"MLPOLICY_TODAY": today} if today else {}
     before = repo.check("--format", "json", *args, env=env)
     assert before.code == (1 if rule.default.value == "error" else before.code), before.stderr
     assert rule.id in before.rules(), f"{rule.id} did not fire on its doc example:\n{before.stdout}"
 
+    for name in fix:
+        if (repo.root / name).is_symlink():
+            (repo.root / name).unlink()
     repo.write(_pin_commit(_section(rule.doc, "## Fix"), fix, example_commit))
     for name in deleted:
         (repo.root / name).unlink()

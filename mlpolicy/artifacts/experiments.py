@@ -174,7 +174,7 @@ def _logs(project: Project, path: Path, declared: bool) -> Iterator[tuple[Path, 
             # A symlink in a declared folder may lead outside the repository: resolve it.
             safe = project.resolve(Path(os.path.relpath(child, project.root)).as_posix())
             child_reader = _claimant(child) if safe is not None else None
-            if safe is not None and child_reader is not None:
+            if safe is not None and child_reader is not None and project.usable(safe):
                 yield safe, child_reader
     elif declared and path.exists():
         yield path, None  # a declared file that no format claims is reported, not skipped

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import bisect
 import re
-import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mlpolicy import yamlio
+from mlpolicy import safeio, yamlio
 from mlpolicy.artifacts.sections import normalise
 from mlpolicy.errors import DocumentError
 from mlpolicy.findings import Artifact, Location
@@ -119,16 +118,11 @@ def _line_matches(text: str, line: int, patterns: Sequence[re.Pattern[str]]) -> 
 def read(path: Path) -> MarkdownDocument:
     """Read and parse ``path``; a file that cannot be read gives a document saying why."""
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):  # a directory, or a FIFO that would block a read
-            kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-            return invalid(f"it is {kind}, not a Markdown file", status="unreadable")
-        if info.st_size > MAX_BYTES:
-            return invalid(f"file is too large ({info.st_size} bytes; the limit is {MAX_BYTES})")
-        with path.open("rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
-    except OSError as exc:
-        return invalid(exc.strerror or str(exc), status="unreadable")
+        data = safeio.read_bounded(path, MAX_BYTES)
+    except safeio.TooLarge as exc:
+        return invalid(f"file is too large ({exc.size} bytes; the limit is {MAX_BYTES})")
+    except safeio.FileProblem as exc:
+        return invalid(f"it {exc.reason}", status="unreadable")
     return parse(data)
 
 

@@ -109,7 +109,7 @@ def _read(project: Project) -> Bundle:
 def _read_file(project: Project, path: Path, named: bool) -> MonitoringFile:
     rel = project.rel(path)
     try:
-        data = safeio.read_bounded(path, yamlio.MAX_BYTES)
+        data = project.read_bounded(path, yamlio.MAX_BYTES)
     except safeio.TooLarge as exc:
         issue = Issue(f"the file {exc.reason}", Location(rel))
         return MonitoringFile(rel, UNPARSEABLE, (issue,), parsed=False)

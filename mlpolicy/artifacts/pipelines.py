@@ -98,7 +98,7 @@ def _read(project: Project) -> Pipelines:
 def _read_file(project: Project, path: Path) -> Definition | Unrecognised:
     rel = project.rel(path)
     try:
-        data = safeio.read_bounded(path, MAX_BYTES)
+        data = project.read_bounded(path, MAX_BYTES)
     except safeio.TooLarge as exc:
         return Definition(path, rel, UNKNOWN, (Defect(f"the file {exc.reason}"),), "invalid")
     except safeio.FileProblem as exc:

@@ -27,6 +27,7 @@ from mlpolicy.artifacts.evidence import Evidence as Evidence  # rules import it 
 from mlpolicy.artifacts.unrecognised import Unrecognised
 from mlpolicy.errors import DocumentError
 from mlpolicy.findings import Location
+from mlpolicy.safeio import FileProblem, open_regular, read_head
 from mlpolicy.yamlio import JsonPath
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def _read(project: Project) -> Validation:
 def _read_file(project: Project, path: Path) -> Evidence | Unrecognised:
     rel = project.rel(path)
     try:
-        data = safeio.read_bounded(path, MAX_BYTES)
+        data = project.read_bounded(path, MAX_BYTES)
     except safeio.TooLarge as exc:
         return invalid(path, rel, f"the file {exc.reason}")
     except safeio.FileProblem as exc:
@@ -89,9 +90,8 @@ def _read_file(project: Project, path: Path) -> Evidence | Unrecognised:
 def locate(evidence: Evidence, path: JsonPath) -> Location:
     """Where ``path`` is written in a JSON evidence file, or the file itself."""
     try:
-        with evidence.path.open("rb") as handle:
-            text = yamlio.decode(handle.read(MAX_BYTES + 1), MAX_BYTES)
-    except (OSError, DocumentError):
+        text = yamlio.decode(read_head(evidence.path, MAX_BYTES), MAX_BYTES)
+    except (FileProblem, DocumentError):
         return Location(evidence.rel)
     return Location(evidence.rel, *position(text, path))
 
@@ -109,9 +109,7 @@ def resolve_inputs(project: Project, evidence: Evidence) -> dict[str, Path]:
 def file_sha256(path: Path) -> str | None:
     """The SHA-256 of a regular file's bytes, or None when there is no readable file."""
     try:
-        if not path.is_file():
-            return None
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest()
-    except OSError:
+    except (FileProblem, OSError):
         return None

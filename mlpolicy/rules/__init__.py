@@ -15,6 +15,7 @@ from mlpolicy.rules import (
     pipelines,
     staleness,
     stores,
+    unreadable,
     validation,
     waivers,
 )
@@ -35,6 +36,7 @@ _MODULES = (
     change,
     pipeline_lock,
     stores,
+    unreadable,
 )
 
 IMPLEMENTED: dict[str, Rule] = {rule.id: rule for module in _MODULES for rule in module.RULES}

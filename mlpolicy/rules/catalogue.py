@@ -44,6 +44,13 @@ CATALOGUE: tuple[tuple[str, str, Severity, str | None, str], ...] = (
         None,
         "A path is absolute, climbs out with `..`, or is a symlink leading outside the repository",
     ),
+    (
+        "MLP009",
+        "artifact-unreadable",
+        E,
+        None,
+        "A file or folder that must be read cannot be (permission denied, FIFO, symlink loop)",
+    ),
     ("MLP101", "design-doc-missing", E, "design_doc", "No design doc"),
     (
         "MLP102",
