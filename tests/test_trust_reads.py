@@ -403,7 +403,10 @@ def test_a_runlog_of_empty_records_is_reported_within_bounds(repo: Repo) -> None
     result = _hostile(repo)
     assert result.code == 1
     assert len(result.stdout) < 64 * 1024  # 51 findings, not 20,000
-    assert "more MLP202 findings" in result.stdout
+    # The runlog reader keeps 50 invalid records per file and counts the rest itself, so
+    # the engine's cap (for rules without one of their own) is never reached here.
+    assert result.stdout.count("MLP202") == 50
+    assert "19951 more invalid records in this file" in result.stdout
 
 
 @pytest.mark.parametrize("threshold", ["9" * 4000, "1e999", ".inf", "-.inf", "1" + "0" * 400])
