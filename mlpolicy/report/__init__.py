@@ -22,10 +22,16 @@ FORMATS: dict[str, str] = {
 
 
 def renderer(name: str) -> Renderer:
-    """The render function of format ``name``."""
+    """The render function of format ``name``, given a result every format can encode."""
     module = importlib.import_module(f"mlpolicy.report.{FORMATS[name]}")
     render: Renderer = module.render
-    return render
+
+    def render_encodable(result: CheckResult, color: bool) -> str:
+        from mlpolicy.report.escape import undecodable
+
+        return render(undecodable(result), color)
+
+    return render_encodable
 
 
 def plural(count: int, word: str) -> str:

@@ -8,6 +8,8 @@ text report every control character is therefore written as an escape (``\\n``, 
 from __future__ import annotations
 
 import re
+from dataclasses import fields, is_dataclass, replace
+from typing import TypeVar
 
 # C0, DEL, C1; the Unicode line and paragraph separators; the bidirectional overrides that
 # reorder what a reviewer sees; and lone surrogates (bytes of a non-UTF-8 file name).
@@ -30,3 +32,24 @@ def _escape(match: re.Match[str]) -> str:
     if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by surrogateescape
         return f"\\x{code - 0xDC00:02x}"
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
+T = TypeVar("T")
+
+
+def undecodable(value: T) -> T:
+    """``value`` (a result, or anything in it) with every undecodable byte written as ``\\xNN``.
+
+    A file name that is not UTF-8 reaches mlpolicy as lone surrogates (``surrogateescape``),
+    which no UTF-8 report can hold: JSON, SARIF and the rest would be invalid or crash. Every
+    format therefore renders a copy of the result in which those bytes are visible escapes.
+    """
+    if isinstance(value, str):
+        return _SURROGATE.sub(_escape, value)  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        return tuple(undecodable(item) for item in value)  # type: ignore[return-value]
+    if is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: undecodable(getattr(value, f.name)) for f in fields(value)}
+        return replace(value, **changes)
+    return value

@@ -18,7 +18,13 @@ FORMATS: dict[str, str] = {"text": "text", "json": "json_status", "markdown": "m
 
 
 def renderer(name: str) -> Renderer:
-    """The render function of status format ``name``."""
+    """The render function of status format ``name``, given readiness it can encode."""
     module = importlib.import_module(f"mlpolicy.status.{FORMATS[name]}")
     render: Renderer = module.render
-    return render
+
+    def render_encodable(readiness: Status, color: bool) -> str:
+        from mlpolicy.report.escape import undecodable
+
+        return render(undecodable(readiness), color)
+
+    return render_encodable
