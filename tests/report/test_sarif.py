@@ -151,6 +151,9 @@ MULTITOOL = "@microsoft/sarif-multitool@5.7.0"
 def multitool(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     """Microsoft's SARIF multitool (a self-contained .NET program that npm distributes)."""
     npm = shutil.which("npm")
+    if npm is None and not os.environ.get("CI"):
+        # The README's test command needs only Python and git; CI has Node.js and must run it.
+        pytest.skip(f"npm (Node.js) is needed to fetch {MULTITOOL}; CI always runs this test")
     assert npm, f"the SARIF tests need npm (Node.js) to fetch {MULTITOOL}"
     prefix = tmp_path_factory.mktemp("sarif-multitool")
     subprocess.run(
