@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from mlpolicy import baseline, discover
+from mlpolicy import baseline, manifest_search
 from mlpolicy.baseline import Base, Snapshot
 from mlpolicy.findings import (
     Artifact,
@@ -22,8 +22,10 @@ from mlpolicy.findings import (
 from mlpolicy.manifest import Waiver
 from mlpolicy.policy import Policy
 from mlpolicy.project import Project, Repository
-from mlpolicy.rules import ALL_RULES, RULES_BY_ID, project_rules
+from mlpolicy.rules import rule as rule_of
+from mlpolicy.rules import rules
 from mlpolicy.rules.base import RUN, WAIVERS, Rule
+from mlpolicy.rules.index import RULE_INDEX
 from mlpolicy.rules.manifest import Scan
 from mlpolicy.settings import Settings
 
@@ -35,7 +37,7 @@ def check(
     run = _Run(settings, forced_policy)
     run.notes += settings.notes
     if settings.changes and settings.wants("MLP504"):
-        run.findings += _judge_run(RULES_BY_ID["MLP504"], settings.changes)
+        run.findings += _judge_run(rule_of("MLP504"), settings.changes)
     try:
         for path in paths:
             run.check_path(path)
@@ -67,12 +69,12 @@ class _Run:
 
     def check_path(self, path: Path) -> None:
         repository = self._repository(path)
-        found = discover.scan([path], repository.git)
+        found = manifest_search.scan([path], repository.git)
         scan = Scan(repository, path, found.manifests)
         for rule in run_rules(self.settings):
             self.findings += _judge_run(rule, rule.check(scan) if rule.check else ())
         if self.settings.wants("MLP009"):
-            self.findings += _judge_run(RULES_BY_ID["MLP009"], _unsearched(repository, found))
+            self.findings += _judge_run(rule_of("MLP009"), _unsearched(repository, found))
         snapshot = self._snapshot(repository, scan.manifests)
         projects = [
             Project(repository, manifest, self.settings, self.forced_policy, snapshot)
@@ -97,7 +99,7 @@ class _Run:
             if base is not None and base.note:
                 self.notes.append(base.note)
             if base is not None and base.problem and self.settings.wants("MLP505"):
-                self.findings += _judge_run(RULES_BY_ID["MLP505"], [base.problem])
+                self.findings += _judge_run(rule_of("MLP505"), [base.problem])
         return repository
 
     def _snapshot(self, repository: Repository, manifests: Sequence[Path]) -> Snapshot | None:
@@ -110,7 +112,7 @@ class _Run:
         return snapshot
 
 
-def _unsearched(repository: Repository, found: discover.Discovery) -> Iterator[Problem]:
+def _unsearched(repository: Repository, found: manifest_search.Discovery) -> Iterator[Problem]:
     """Folders discovery could not search: a manifest in them would go unchecked."""
     for folder, problem in found.unreadable:
         rel = repository.rel(folder)
@@ -122,7 +124,22 @@ def _unsearched(repository: Repository, found: discover.Discovery) -> Iterator[P
 
 
 def run_rules(settings: Settings) -> list[Rule]:
-    return [r for r in ALL_RULES if r.implemented and r.stage == RUN and settings.wants(r.id)]
+    """The selected rules that look at a whole PATH rather than one project."""
+    wanted = [i for i, (_, requirement) in RULE_INDEX.items() if requirement is None]
+    return [r for r in rules(wanted) if r.stage == RUN and settings.wants(r.id)]
+
+
+def project_rules(project: Project) -> tuple[Rule, ...]:
+    """The rules that can report on ``project``, in stage then id order.
+
+    A rule guarding a requirement the project's phase does not have is never imported:
+    it would not run, and its module's readers are not needed.
+    """
+    phase = project.phase if project.loaded else None
+    in_force = project.policy.requirements(phase) if phase is not None else {}
+    ids = (i for i, (_, req) in RULE_INDEX.items() if req is None or req in in_force)
+    found = (r for r in rules(ids) if r.stage != RUN)
+    return tuple(sorted(found, key=lambda r: (r.stage, r.id)))
 
 
 def _judge_run(rule: Rule, problems: Iterable[Problem]) -> list[Finding]:
@@ -141,12 +158,13 @@ def check_project(project: Project) -> ProjectResult:
     selected.
     """
     wants = project.settings.wants
+    candidates = project_rules(project)
     findings: list[Finding] = []
-    for rule in (r for r in project_rules() if r.stage < WAIVERS):
+    for rule in (r for r in candidates if r.stage < WAIVERS):
         findings += _judge(project, rule, _capped(rule.id, _run(project, rule)))
     findings, project.used_waivers = _apply_waivers(project, findings, project.settings.date)
     findings = [f for f in findings if wants(f.rule)]
-    for rule in (r for r in project_rules() if r.stage == WAIVERS and wants(r.id)):
+    for rule in (r for r in candidates if r.stage == WAIVERS and wants(r.id)):
         findings += _judge(project, rule, _capped(rule.id, _run(project, rule)))
     return ProjectResult(
         root=project.rel_root,
@@ -157,7 +175,7 @@ def check_project(project: Project) -> ProjectResult:
         policy_sha256=project.policy.sha256,
         artifacts=_judged_artifacts(project, findings),
         findings=tuple(sorted(findings, key=Finding.sort_key)),
-        rules=tuple(sorted(r.id for r in project_rules() if wants(r.id) and _applies(project, r))),
+        rules=tuple(sorted(r.id for r in candidates if wants(r.id) and _applies(project, r))),
     )
 
 

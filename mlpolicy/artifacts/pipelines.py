@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlpolicy import safeio, yamlio
-from mlpolicy.artifacts.discovery import UNKNOWN as UNKNOWN  # rules compare formats with it
-from mlpolicy.artifacts.discovery import Absent as Absent  # rules read Pipelines.absent
-from mlpolicy.artifacts.discovery import collect
+from mlpolicy.artifacts.candidates import UNKNOWN as UNKNOWN  # rules compare formats with it
+from mlpolicy.artifacts.candidates import Absent as Absent  # rules read Pipelines.absent
+from mlpolicy.artifacts.candidates import collect
 from mlpolicy.artifacts.unrecognised import Unrecognised
 
 if TYPE_CHECKING:

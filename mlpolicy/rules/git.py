@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from mlpolicy.artifacts import trackers
-from mlpolicy.findings import Artifact, Location, Problem
-from mlpolicy.rules.base import PATHS, implement
+from mlpolicy.findings import Artifact, Location, Problem, Severity
+from mlpolicy.rules.base import PATHS, build_rule
 
 if TYPE_CHECKING:
     from mlpolicy.gitscope import GitScope
@@ -189,6 +189,22 @@ def history_unavailable(project: Project) -> Iterator[Problem]:
 
 
 RULES = (
-    implement("MLP501", artifact_untracked, stage=PATHS),
-    implement("MLP505", history_unavailable, stage=PATHS),
+    build_rule(
+        "MLP501",
+        "artifact-untracked",
+        Severity.ERROR,
+        None,
+        "A required artifact exists on disk but is not in the git index",
+        artifact_untracked,
+        stage=PATHS,
+    ),
+    build_rule(
+        "MLP505",
+        "history-unavailable",
+        Severity.ERROR,
+        None,
+        "Git history needed for a check is missing (shallow clone, unknown base)",
+        history_unavailable,
+        stage=PATHS,
+    ),
 )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from mlpolicy.findings import Problem
-from mlpolicy.rules.base import PATHS, implement
+from mlpolicy.findings import Problem, Severity
+from mlpolicy.rules.base import PATHS, build_rule
 
 if TYPE_CHECKING:
     from mlpolicy.project import Project
@@ -61,4 +61,14 @@ def artifact_path_escapes(project: Project) -> Iterator[Problem]:
     yield from project.escapes.values()
 
 
-RULES = (implement("MLP008", artifact_path_escapes, stage=PATHS),)
+RULES = (
+    build_rule(
+        "MLP008",
+        "artifact-path-escapes",
+        Severity.ERROR,
+        None,
+        "A path is absolute, climbs out with `..`, or is a symlink leading outside the repository",
+        artifact_path_escapes,
+        stage=PATHS,
+    ),
+)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from mlpolicy.findings import Problem
-from mlpolicy.rules.base import PATHS, implement
+from mlpolicy.findings import Problem, Severity
+from mlpolicy.rules.base import PATHS, build_rule
 
 if TYPE_CHECKING:
     from mlpolicy.project import Project
@@ -64,4 +64,14 @@ def artifact_unreadable(project: Project) -> Iterator[Problem]:
     yield from project.unreadable.values()
 
 
-RULES = (implement("MLP009", artifact_unreadable, stage=PATHS),)
+RULES = (
+    build_rule(
+        "MLP009",
+        "artifact-unreadable",
+        Severity.ERROR,
+        None,
+        "A file or folder that must be read cannot be (permission denied, FIFO, symlink loop)",
+        artifact_unreadable,
+        stage=PATHS,
+    ),
+)

@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from mlpolicy.findings import Problem
-from mlpolicy.rules.base import WAIVERS, implement
+from mlpolicy.findings import Problem, Severity
+from mlpolicy.rules.base import WAIVERS, build_rule
 
 if TYPE_CHECKING:
     from mlpolicy.project import Project
@@ -160,7 +160,31 @@ def waiver_unused(project: Project) -> Iterator[Problem]:
 
 
 RULES = (
-    implement("MLP005", waiver_expired, stage=WAIVERS),
-    implement("MLP006", waiver_expiring, stage=WAIVERS),
-    implement("MLP007", waiver_unused, stage=WAIVERS),
+    build_rule(
+        "MLP005",
+        "waiver-expired",
+        Severity.ERROR,
+        None,
+        "A waiver is past its `expires` date",
+        waiver_expired,
+        stage=WAIVERS,
+    ),
+    build_rule(
+        "MLP006",
+        "waiver-expiring",
+        Severity.WARNING,
+        None,
+        "A waiver expires within 14 days",
+        waiver_expiring,
+        stage=WAIVERS,
+    ),
+    build_rule(
+        "MLP007",
+        "waiver-unused",
+        Severity.WARNING,
+        None,
+        "A waiver matches no finding",
+        waiver_unused,
+        stage=WAIVERS,
+    ),
 )
