@@ -9,6 +9,7 @@ from pathlib import Path
 
 from mlpolicy import baseline, manifest_search
 from mlpolicy.baseline import Base, Snapshot
+from mlpolicy.facts import WaiverFacts
 from mlpolicy.findings import (
     Artifact,
     BaseInfo,
@@ -24,7 +25,7 @@ from mlpolicy.policy import Policy
 from mlpolicy.project import Project, Repository
 from mlpolicy.rules import rule as rule_of
 from mlpolicy.rules import rules
-from mlpolicy.rules.base import RUN, WAIVERS, Rule
+from mlpolicy.rules.base import ARTIFACTS, PATHS, RUN, WAIVERS, Rule
 from mlpolicy.rules.index import RULE_INDEX
 from mlpolicy.rules.manifest import Scan
 from mlpolicy.settings import Settings
@@ -151,21 +152,28 @@ def _judge_run(rule: Rule, problems: Iterable[Problem]) -> list[Finding]:
 def check_project(project: Project) -> ProjectResult:
     """Run the rules on ``project``, judge the problems they report, keep the selected ones.
 
-    Every rule runs whatever ``--select``/``--ignore`` say, and waivers are matched against
-    all their findings; only then are the unselected findings dropped. So selection never
-    changes what is known (readers run, artifacts are recorded for MLP501) nor which
-    waivers are used (MLP007); the waiver rules, which change nothing else, run only when
-    selected.
+    The artifact rules read the project (through its readers); what the reading established
+    is then frozen into :class:`ProjectFacts`, which the path and git rules judge, and the
+    waiver rules judge :class:`WaiverFacts`. Every rule runs whatever ``--select``/``--ignore``
+    say, and waivers are matched against all their findings; only then are the unselected
+    findings dropped. So selection never changes what is known (readers run, artifacts are
+    recorded for MLP501) nor which waivers are used (MLP007); the waiver rules, which change
+    nothing else, run only when selected.
     """
     wants = project.settings.wants
     candidates = project_rules(project)
     findings: list[Finding] = []
-    for rule in (r for r in candidates if r.stage < WAIVERS):
-        findings += _judge(project, rule, _capped(rule.id, _run(project, rule)))
-    findings, project.used_waivers = _apply_waivers(project, findings, project.settings.date)
+    for rule in (r for r in candidates if r.stage == ARTIFACTS):
+        findings += _judge(project, rule, _capped(rule.id, _run(project, rule, project)))
+    project.resolve_declared()
+    facts = project.facts()
+    for rule in (r for r in candidates if r.stage == PATHS):
+        findings += _judge(project, rule, _capped(rule.id, _run(project, rule, facts)))
+    findings, used = _apply_waivers(project, findings, project.settings.date)
     findings = [f for f in findings if wants(f.rule)]
+    waivers = _waiver_facts(project, used)
     for rule in (r for r in candidates if r.stage == WAIVERS and wants(r.id)):
-        findings += _judge(project, rule, _capped(rule.id, _run(project, rule)))
+        findings += _judge(project, rule, _capped(rule.id, _run(project, rule, waivers)))
     return ProjectResult(
         root=project.rel_root,
         manifest=project.manifest_rel,
@@ -173,9 +181,19 @@ def check_project(project: Project) -> ProjectResult:
         base_phase=project.base_phase,
         policy_source=project.policy.source,
         policy_sha256=project.policy.sha256,
-        artifacts=_judged_artifacts(project, findings),
+        artifacts=_judged_artifacts(facts.artifacts, findings),
         findings=tuple(sorted(findings, key=Finding.sort_key)),
         rules=tuple(sorted(r.id for r in candidates if wants(r.id) and _applies(project, r))),
+    )
+
+
+def _waiver_facts(project: Project, used: frozenset[int]) -> WaiverFacts:
+    return WaiverFacts(
+        waivers=project.manifest.waivers if project.manifest else (),
+        judged=project.manifest is not None and project.loaded,
+        today=project.settings.date,
+        warning_days=project.policy.waiver_warning_days,
+        used=used,
     )
 
 
@@ -213,7 +231,9 @@ _STALE_RULES = frozenset({"MLP205", "MLP305", "MLP306"})
 _GIT_STATE_RULES = frozenset({"MLP501", "MLP505"})
 
 
-def _judged_artifacts(project: Project, findings: list[Finding]) -> tuple[Artifact, ...]:
+def _judged_artifacts(
+    artifacts: tuple[Artifact, ...], findings: list[Finding]
+) -> tuple[Artifact, ...]:
     """The recorded artifacts, an "ok" one downgraded when an open error points at it."""
     flagged: dict[str, str] = {}
     for finding in findings:
@@ -226,25 +246,26 @@ def _judged_artifacts(project: Project, findings: list[Finding]) -> tuple[Artifa
             flagged[finding.location.path] = verdict
     judged = (
         replace(a, status=flagged.get(a.path, a.status)) if a.status == "ok" else a
-        for a in project.artifacts.values()
+        for a in artifacts
     )
     return tuple(sorted(judged, key=lambda a: (a.kind, a.path)))
 
 
-def _run(project: Project, rule: Rule) -> Iterable[Problem]:
-    """The rule's problems; requirement rules run only where their requirement is in force.
+def _run(project: Project, rule: Rule, subject: object) -> Iterable[Problem]:
+    """The rule's problems about ``subject`` (the project, or facts frozen from it);
+    requirement rules run only where their requirement is in force.
 
     Skipping them (rather than judging their problems away) means an artifact a phase
     does not require is never read, so it is neither reported nor recorded for MLP501.
     """
     assert rule.check is not None
     if rule.requirement is None:
-        return rule.check(project)
+        return rule.check(subject)
     if not project.loaded or project.phase is None:
         return ()
     if rule.requirement not in project.policy.requirements(project.phase):
         return ()
-    return rule.check(project)
+    return rule.check(subject)
 
 
 def _applies(project: Project, rule: Rule) -> bool:
