@@ -7,8 +7,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from mlpolicy import baseline, discover
+from mlpolicy import baseline, manifest_search
 from mlpolicy.baseline import Base, Snapshot
+from mlpolicy.facts import WaiverFacts
 from mlpolicy.findings import (
     Artifact,
     BaseInfo,
@@ -22,8 +23,10 @@ from mlpolicy.findings import (
 from mlpolicy.manifest import Waiver
 from mlpolicy.policy import Policy
 from mlpolicy.project import Project, Repository
-from mlpolicy.rules import ALL_RULES, RULES_BY_ID, project_rules
-from mlpolicy.rules.base import RUN, WAIVERS, Rule
+from mlpolicy.rules import rule as rule_of
+from mlpolicy.rules import rules
+from mlpolicy.rules.base import ARTIFACTS, PATHS, RUN, WAIVERS, Rule
+from mlpolicy.rules.index import RULE_INDEX
 from mlpolicy.rules.manifest import Scan
 from mlpolicy.settings import Settings
 
@@ -35,7 +38,7 @@ def check(
     run = _Run(settings, forced_policy)
     run.notes += settings.notes
     if settings.changes and settings.wants("MLP504"):
-        run.findings += _judge_run(RULES_BY_ID["MLP504"], settings.changes)
+        run.findings += _judge_run(rule_of("MLP504"), settings.changes)
     try:
         for path in paths:
             run.check_path(path)
@@ -67,12 +70,12 @@ class _Run:
 
     def check_path(self, path: Path) -> None:
         repository = self._repository(path)
-        found = discover.scan([path], repository.git)
+        found = manifest_search.scan([path], repository.git)
         scan = Scan(repository, path, found.manifests)
         for rule in run_rules(self.settings):
             self.findings += _judge_run(rule, rule.check(scan) if rule.check else ())
         if self.settings.wants("MLP009"):
-            self.findings += _judge_run(RULES_BY_ID["MLP009"], _unsearched(repository, found))
+            self.findings += _judge_run(rule_of("MLP009"), _unsearched(repository, found))
         snapshot = self._snapshot(repository, scan.manifests)
         projects = [
             Project(repository, manifest, self.settings, self.forced_policy, snapshot)
@@ -97,7 +100,7 @@ class _Run:
             if base is not None and base.note:
                 self.notes.append(base.note)
             if base is not None and base.problem and self.settings.wants("MLP505"):
-                self.findings += _judge_run(RULES_BY_ID["MLP505"], [base.problem])
+                self.findings += _judge_run(rule_of("MLP505"), [base.problem])
         return repository
 
     def _snapshot(self, repository: Repository, manifests: Sequence[Path]) -> Snapshot | None:
@@ -110,7 +113,7 @@ class _Run:
         return snapshot
 
 
-def _unsearched(repository: Repository, found: discover.Discovery) -> Iterator[Problem]:
+def _unsearched(repository: Repository, found: manifest_search.Discovery) -> Iterator[Problem]:
     """Folders discovery could not search: a manifest in them would go unchecked."""
     for folder, problem in found.unreadable:
         rel = repository.rel(folder)
@@ -122,7 +125,22 @@ def _unsearched(repository: Repository, found: discover.Discovery) -> Iterator[P
 
 
 def run_rules(settings: Settings) -> list[Rule]:
-    return [r for r in ALL_RULES if r.implemented and r.stage == RUN and settings.wants(r.id)]
+    """The selected rules that look at a whole PATH rather than one project."""
+    wanted = [i for i, (_, requirement) in RULE_INDEX.items() if requirement is None]
+    return [r for r in rules(wanted) if r.stage == RUN and settings.wants(r.id)]
+
+
+def project_rules(project: Project) -> tuple[Rule, ...]:
+    """The rules that can report on ``project``, in stage then id order.
+
+    A rule guarding a requirement the project's phase does not have is never imported:
+    it would not run, and its module's readers are not needed.
+    """
+    phase = project.phase if project.loaded else None
+    in_force = project.policy.requirements(phase) if phase is not None else {}
+    ids = (i for i, (_, req) in RULE_INDEX.items() if req is None or req in in_force)
+    found = (r for r in rules(ids) if r.stage != RUN)
+    return tuple(sorted(found, key=lambda r: (r.stage, r.id)))
 
 
 def _judge_run(rule: Rule, problems: Iterable[Problem]) -> list[Finding]:
@@ -134,20 +152,28 @@ def _judge_run(rule: Rule, problems: Iterable[Problem]) -> list[Finding]:
 def check_project(project: Project) -> ProjectResult:
     """Run the rules on ``project``, judge the problems they report, keep the selected ones.
 
-    Every rule runs whatever ``--select``/``--ignore`` say, and waivers are matched against
-    all their findings; only then are the unselected findings dropped. So selection never
-    changes what is known (readers run, artifacts are recorded for MLP501) nor which
-    waivers are used (MLP007); the waiver rules, which change nothing else, run only when
-    selected.
+    The artifact rules read the project (through its readers); what the reading established
+    is then frozen into :class:`ProjectFacts`, which the path and git rules judge, and the
+    waiver rules judge :class:`WaiverFacts`. Every rule runs whatever ``--select``/``--ignore``
+    say, and waivers are matched against all their findings; only then are the unselected
+    findings dropped. So selection never changes what is known (readers run, artifacts are
+    recorded for MLP501) nor which waivers are used (MLP007); the waiver rules, which change
+    nothing else, run only when selected.
     """
     wants = project.settings.wants
+    candidates = project_rules(project)
     findings: list[Finding] = []
-    for rule in (r for r in project_rules() if r.stage < WAIVERS):
-        findings += _judge(project, rule, _capped(rule.id, _run(project, rule)))
-    findings, project.used_waivers = _apply_waivers(project, findings, project.settings.date)
+    for rule in (r for r in candidates if r.stage == ARTIFACTS):
+        findings += _judge(project, rule, _capped(rule.id, _run(project, rule, project)))
+    project.resolve_declared()
+    facts = project.facts()
+    for rule in (r for r in candidates if r.stage == PATHS):
+        findings += _judge(project, rule, _capped(rule.id, _run(project, rule, facts)))
+    findings, used = _apply_waivers(project, findings, project.settings.date)
     findings = [f for f in findings if wants(f.rule)]
-    for rule in (r for r in project_rules() if r.stage == WAIVERS and wants(r.id)):
-        findings += _judge(project, rule, _capped(rule.id, _run(project, rule)))
+    waivers = _waiver_facts(project, used)
+    for rule in (r for r in candidates if r.stage == WAIVERS and wants(r.id)):
+        findings += _judge(project, rule, _capped(rule.id, _run(project, rule, waivers)))
     return ProjectResult(
         root=project.rel_root,
         manifest=project.manifest_rel,
@@ -155,9 +181,19 @@ def check_project(project: Project) -> ProjectResult:
         base_phase=project.base_phase,
         policy_source=project.policy.source,
         policy_sha256=project.policy.sha256,
-        artifacts=_judged_artifacts(project, findings),
+        artifacts=_judged_artifacts(facts.artifacts, findings),
         findings=tuple(sorted(findings, key=Finding.sort_key)),
-        rules=tuple(sorted(r.id for r in project_rules() if wants(r.id) and _applies(project, r))),
+        rules=tuple(sorted(r.id for r in candidates if wants(r.id) and _applies(project, r))),
+    )
+
+
+def _waiver_facts(project: Project, used: frozenset[int]) -> WaiverFacts:
+    return WaiverFacts(
+        waivers=project.manifest.waivers if project.manifest else (),
+        judged=project.manifest is not None and project.loaded,
+        today=project.settings.date,
+        warning_days=project.policy.waiver_warning_days,
+        used=used,
     )
 
 
@@ -195,7 +231,9 @@ _STALE_RULES = frozenset({"MLP205", "MLP305", "MLP306"})
 _GIT_STATE_RULES = frozenset({"MLP501", "MLP505"})
 
 
-def _judged_artifacts(project: Project, findings: list[Finding]) -> tuple[Artifact, ...]:
+def _judged_artifacts(
+    artifacts: tuple[Artifact, ...], findings: list[Finding]
+) -> tuple[Artifact, ...]:
     """The recorded artifacts, an "ok" one downgraded when an open error points at it."""
     flagged: dict[str, str] = {}
     for finding in findings:
@@ -208,25 +246,26 @@ def _judged_artifacts(project: Project, findings: list[Finding]) -> tuple[Artifa
             flagged[finding.location.path] = verdict
     judged = (
         replace(a, status=flagged.get(a.path, a.status)) if a.status == "ok" else a
-        for a in project.artifacts.values()
+        for a in artifacts
     )
     return tuple(sorted(judged, key=lambda a: (a.kind, a.path)))
 
 
-def _run(project: Project, rule: Rule) -> Iterable[Problem]:
-    """The rule's problems; requirement rules run only where their requirement is in force.
+def _run(project: Project, rule: Rule, subject: object) -> Iterable[Problem]:
+    """The rule's problems about ``subject`` (the project, or facts frozen from it);
+    requirement rules run only where their requirement is in force.
 
     Skipping them (rather than judging their problems away) means an artifact a phase
     does not require is never read, so it is neither reported nor recorded for MLP501.
     """
     assert rule.check is not None
     if rule.requirement is None:
-        return rule.check(project)
+        return rule.check(subject)
     if not project.loaded or project.phase is None:
         return ()
     if rule.requirement not in project.policy.requirements(project.phase):
         return ()
-    return rule.check(project)
+    return rule.check(subject)
 
 
 def _applies(project: Project, rule: Rule) -> bool:

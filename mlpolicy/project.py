@@ -12,6 +12,7 @@ from mlpolicy import manifest as manifest_module
 from mlpolicy import policy as policy_module
 from mlpolicy import safeio
 from mlpolicy.errors import DocumentError, UsageError
+from mlpolicy.facts import ProjectFacts
 from mlpolicy.findings import Artifact, Location, Problem
 from mlpolicy.manifest import Manifest, ManifestError
 from mlpolicy.policy import Policy
@@ -113,7 +114,6 @@ class Project:
         self.artifacts: dict[tuple[str, str], Artifact] = {}
         self.escapes: dict[str, Problem] = {}
         self.unreadable: dict[str, Problem] = {}  # MLP009: what had to be read but could not
-        self.used_waivers: frozenset[int] = frozenset()  # indexes into manifest.waivers
         self.base_manifest: Manifest | None = None  # the manifest at the base commit
         self.base_changes: list[Problem] = []  # MLP504: what the change edits but cannot apply
         self.history_gaps: dict[
@@ -395,6 +395,41 @@ class Project:
             safe = self.resolve(value, where)
             if safe is not None and self.usable(safe):
                 yield safe, where
+
+    def resolve_declared(self) -> None:
+        """Resolve every path the manifest declares, so each escape is known (MLP008).
+
+        Readers resolve the paths of the artifacts they read; this covers the rest (kinds
+        the phase does not require, ``code_paths``, waiver paths), each at its manifest line.
+        """
+        manifest = self.manifest
+        if manifest is None:
+            return
+        for kind in manifest.artifacts:
+            for value, where in self.declared(kind) or ():
+                self.resolve(value, where)
+        single = isinstance(manifest.document.value.get("code_paths"), str)
+        for index, value in enumerate(manifest.code_paths):
+            self.resolve(
+                value, manifest.location(("code_paths",) if single else ("code_paths", index))
+            )
+        for index, waiver in enumerate(manifest.waivers):
+            if waiver.path is not None:
+                self.resolve(waiver.path, manifest.location(("waivers", index, "path")))
+
+    def facts(self) -> ProjectFacts:
+        """What reading established so far, frozen."""
+        return ProjectFacts(
+            root=self.rel_root,
+            manifest=self.manifest_rel,
+            manifest_read=self.manifest is not None,
+            artifacts=tuple(sorted(self.artifacts.values(), key=lambda a: (a.kind, a.path))),
+            policy_files=tuple(sorted(self.policy_files)),
+            escapes=tuple(self.escapes.values()),
+            unreadable=tuple(self.unreadable.values()),
+            history_gaps=tuple(self.history_gaps.values()),
+            git=self.git,
+        )
 
     # -- results -----------------------------------------------------------------------
 

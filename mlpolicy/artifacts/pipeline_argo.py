@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mlpolicy.artifacts.pipelines import Defect
+from mlpolicy.artifacts.pipeline_defects import Defect
 from mlpolicy.yamlio import JsonPath, YamlDocument
 
 ARGO = "argo"

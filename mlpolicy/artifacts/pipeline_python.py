@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from mlpolicy.artifacts.pipelines import Defect, NotPipeline
+from mlpolicy.artifacts.pipeline_defects import Defect, NotPipeline
 
 PYTHON = "python"
 _NONE = (

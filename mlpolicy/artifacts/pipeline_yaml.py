@@ -14,7 +14,7 @@ from typing import Any
 
 from mlpolicy import yamlio
 from mlpolicy.artifacts import pipeline_argo
-from mlpolicy.artifacts.pipelines import Defect, NotPipeline
+from mlpolicy.artifacts.pipeline_defects import Defect, NotPipeline
 from mlpolicy.errors import DocumentError
 from mlpolicy.schema import suggest
 from mlpolicy.yamlio import JsonPath, YamlDocument

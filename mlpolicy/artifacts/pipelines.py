@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlpolicy import safeio, yamlio
-from mlpolicy.artifacts.discovery import UNKNOWN as UNKNOWN  # rules compare formats with it
-from mlpolicy.artifacts.discovery import Absent as Absent  # rules read Pipelines.absent
-from mlpolicy.artifacts.discovery import collect
+from mlpolicy.artifacts.candidates import UNKNOWN as UNKNOWN  # rules compare formats with it
+from mlpolicy.artifacts.candidates import Absent as Absent  # rules read Pipelines.absent
+from mlpolicy.artifacts.candidates import collect
+from mlpolicy.artifacts.pipeline_defects import Defect as Defect
+from mlpolicy.artifacts.pipeline_defects import NotPipeline as NotPipeline
 from mlpolicy.artifacts.unrecognised import Unrecognised
 
 if TYPE_CHECKING:
@@ -40,22 +42,6 @@ NOT_RECOGNISED = (
     "not a pipeline definition (expected dvc.yaml, Kubeflow Pipelines IR or Argo Workflow "
     "YAML, or Python defining an Airflow, Kedro, ZenML, Metaflow or KFP pipeline)"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class NotPipeline:
-    """Why a file read as a pipeline candidate is not one."""
-
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Defect:
-    """What is wrong in a definition, and where (1-based; None when unknown)."""
-
-    message: str
-    line: int | None = None
-    column: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +100,7 @@ def parse(name: str, data: bytes) -> tuple[str, tuple[Defect, ...]] | NotPipelin
     """The format of file ``name`` holding ``data`` and its defects, or why it is none."""
     if len(data) > MAX_BYTES:
         return UNKNOWN, (Defect(f"file is larger than {MAX_BYTES} bytes; it was not read"),)
-    # The format modules import Defect from here, so they are imported when first needed.
+    # Each format module is imported when a file of its kind is first read.
     if name.endswith(".py"):
         from mlpolicy.artifacts import pipeline_python
 

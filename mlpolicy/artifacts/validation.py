@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlpolicy import safeio, yamlio
-from mlpolicy.artifacts.discovery import Absent, collect
+from mlpolicy.artifacts.candidates import Absent, collect
 from mlpolicy.artifacts.evidence import MAX_BYTES, invalid, parse, position
 from mlpolicy.artifacts.evidence import Evidence as Evidence  # rules import it from here
 from mlpolicy.artifacts.unrecognised import Unrecognised

@@ -1,52 +1,53 @@
-"""The rule registry: the whole catalogue, with the implemented rules' checks and docs."""
+"""The rule registry: every rule, found through the static index and imported only when used.
+
+``rule(id)`` imports the one module that defines the rule; ``ALL_RULES`` and ``RULES_BY_ID``
+(for listings, docs and the SARIF rule table) import them all, on first use.
+"""
 
 from __future__ import annotations
 
-from mlpolicy.rules import (
-    change,
-    design_doc,
-    experiments,
-    git,
-    manifest,
-    model_card,
-    monitoring,
-    paths,
-    pipeline_lock,
-    pipelines,
-    staleness,
-    stores,
-    unreadable,
-    validation,
-    waivers,
-)
-from mlpolicy.rules.base import CATALOGUE_BY_ID, RUN, Rule
+import importlib
+from collections.abc import Iterable
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-_MODULES = (
-    manifest,
-    paths,
-    waivers,
-    monitoring,
-    experiments,
-    design_doc,
-    model_card,
-    pipelines,
-    validation,
-    staleness,
-    git,
-    change,
-    pipeline_lock,
-    stores,
-    unreadable,
-)
+from mlpolicy.rules.index import RULE_INDEX
 
-IMPLEMENTED: dict[str, Rule] = {rule.id: rule for module in _MODULES for rule in module.RULES}
-ALL_RULES: tuple[Rule, ...] = tuple(
-    IMPLEMENTED.get(rule_id, rule) for rule_id, rule in CATALOGUE_BY_ID.items()
-)
-RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in ALL_RULES}
+if TYPE_CHECKING:
+    from mlpolicy.rules.base import Rule
+
+ALL_RULES: tuple[Rule, ...]
+RULES_BY_ID: dict[str, Rule]
 
 
-def project_rules() -> tuple[Rule, ...]:
-    """Implemented rules that check one project, in stage then id order."""
-    rules = (rule for rule in ALL_RULES if rule.implemented and rule.stage != RUN)
-    return tuple(sorted(rules, key=lambda rule: (rule.stage, rule.id)))
+@cache
+def _module_rules(module: str) -> dict[str, Rule]:
+    """The rules the family module ``module`` defines, by id."""
+    loaded = importlib.import_module(f"mlpolicy.rules.{module}")
+    defined: tuple[Rule, ...] = loaded.RULES
+    return {r.id: r for r in defined}
+
+
+def rule(rule_id: str) -> Rule:
+    """The rule ``rule_id``, importing only the module that defines it."""
+    module, _ = RULE_INDEX[rule_id]
+    return _module_rules(module)[rule_id]
+
+
+def rules(ids: Iterable[str]) -> tuple[Rule, ...]:
+    """The rules ``ids``, in the order given."""
+    return tuple(rule(rule_id) for rule_id in ids)
+
+
+@cache
+def _every_rule() -> tuple[Rule, ...]:
+    return rules(RULE_INDEX)
+
+
+def __getattr__(name: str) -> Any:
+    """``ALL_RULES`` and ``RULES_BY_ID``, built (importing every rule module) on first use."""
+    if name == "ALL_RULES":
+        return _every_rule()
+    if name == "RULES_BY_ID":
+        return {r.id: r for r in _every_rule()}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,14 +1,13 @@
-"""The ``Rule`` value: a catalogue entry, and the check and doc when implemented."""
+"""The ``Rule`` value: one rule's id, name, default severity, requirement, summary, check, doc."""
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from mlpolicy.findings import Problem, Severity
-from mlpolicy.rules.catalogue import CATALOGUE
 
 Check = Callable[[Any], Iterable[Problem]]
 
@@ -20,7 +19,7 @@ RUN, ARTIFACTS, PATHS, WAIVERS = -1, 0, 1, 2
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A rule of the catalogue; ``check`` is None until it is implemented."""
+    """A rule: its stable id and kebab-case name, its check, and the check's doc."""
 
     id: str
     name: str
@@ -36,15 +35,21 @@ class Rule:
         return self.check is not None
 
 
-CATALOGUE_BY_ID = {
-    row[0]: Rule(id=row[0], name=row[1], default=row[2], requirement=row[3], summary=row[4])
-    for row in CATALOGUE
-}
+def build_rule(
+    rule_id: str,
+    name: str,
+    default: Severity,
+    requirement: str | None,
+    summary: str,
+    check: Check,
+    stage: int = ARTIFACTS,
+) -> Rule:
+    """The rule ``rule_id``; the docstring of ``check`` is its documentation.
 
-
-def implement(rule_id: str, check: Check, stage: int = ARTIFACTS) -> Rule:
-    """Attach ``check`` (its docstring is the rule's documentation) to entry ``rule_id``."""
+    ``requirement`` is the policy requirement the rule guards (None: always checked), and
+    must match the rule's entry in :mod:`mlpolicy.rules.index` (a test checks it).
+    """
     doc = inspect.cleandoc(check.__doc__ or "")
     if not doc:
         raise ValueError(f"{rule_id}: the check function needs a docstring (the rule's doc)")
-    return replace(CATALOGUE_BY_ID[rule_id], check=check, doc=doc, stage=stage)
+    return Rule(rule_id, name, default, requirement, summary, check, doc, stage)

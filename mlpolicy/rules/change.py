@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from mlpolicy.findings import Problem
-from mlpolicy.rules.base import implement
+from mlpolicy.findings import Problem, Severity
+from mlpolicy.rules.base import build_rule
 
 if TYPE_CHECKING:
     from mlpolicy.project import Project
@@ -159,7 +159,28 @@ def policy_changed(project: Project) -> Iterator[Problem]:
 
 
 RULES = (
-    implement("MLP502", phase_skipped),
-    implement("MLP503", phase_regressed),
-    implement("MLP504", policy_changed),
+    build_rule(
+        "MLP502",
+        "phase-skipped",
+        Severity.ERROR,
+        None,
+        "The change moves `phase` forward by more than one step",
+        phase_skipped,
+    ),
+    build_rule(
+        "MLP503",
+        "phase-regressed",
+        Severity.WARNING,
+        None,
+        "The change moves `phase` backwards",
+        phase_regressed,
+    ),
+    build_rule(
+        "MLP504",
+        "policy-changed",
+        Severity.WARNING,
+        None,
+        "The change edits policy, waivers or quality bar; the base version was applied",
+        policy_changed,
+    ),
 )

@@ -6,47 +6,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from mlpolicy.artifacts import design_doc
-from mlpolicy.artifacts.markdown import MarkdownFile
-from mlpolicy.artifacts.sections import SectionMatch
-from mlpolicy.findings import Location, Problem
-from mlpolicy.rules.base import implement
+from mlpolicy.findings import Location, Problem, Severity
+from mlpolicy.rules.base import build_rule
+from mlpolicy.rules.helpers.markdown import absence, aliases, quoted
 
 if TYPE_CHECKING:
     from mlpolicy.project import Project
-
-_SHOWN = 60  # characters of a matched placeholder quoted in a message
-
-
-def absence(
-    project: Project, kind: str, found: MarkdownFile | None, looked_for: str, hint: str
-) -> Iterator[Problem]:
-    """The problem with a Markdown artifact that is absent, declared but missing, or unreadable."""
-    what = kind.replace("_", " ")
-    if found is None:
-        where = project.requirement_location(kind)
-        yield Problem(f"no {what} found (looked for {looked_for})", where, hint)
-    elif found.status == "missing":
-        yield Problem(
-            f'{what} "{found.path}" {found.problem}',
-            found.where,
-            "Fix the path in the manifest's `artifacts`, or add the file there.",
-        )
-    elif found.status != "ok":
-        yield Problem(
-            f'{what} "{found.path}" cannot be read: {found.problem}',
-            found.where,
-            f"Save the {what} as UTF-8 Markdown text of at most 1 MiB.",
-        )
-
-
-def quoted(text: str) -> str:
-    """``text`` for a message, cut short when a placeholder matched a long stretch."""
-    return text if len(text) <= _SHOWN else text[:_SHOWN] + "..."
-
-
-def aliases(match: SectionMatch) -> str:
-    """The headings that would count as ``match``'s section, for a message."""
-    return ", ".join(match.aliases)
 
 
 def design_doc_missing(project: Project) -> Iterator[Problem]:
@@ -426,9 +391,44 @@ def _approved(status: object) -> bool:
 
 
 RULES = (
-    implement("MLP101", design_doc_missing),
-    implement("MLP102", design_doc_section_missing),
-    implement("MLP103", design_doc_placeholder),
-    implement("MLP104", design_doc_section_empty),
-    implement("MLP105", design_doc_unapproved),
+    build_rule(
+        "MLP101",
+        "design-doc-missing",
+        Severity.ERROR,
+        "design_doc",
+        "No design doc",
+        design_doc_missing,
+    ),
+    build_rule(
+        "MLP102",
+        "design-doc-section-missing",
+        Severity.ERROR,
+        "design_doc",
+        "A required design-doc section heading is absent",
+        design_doc_section_missing,
+    ),
+    build_rule(
+        "MLP103",
+        "design-doc-placeholder",
+        Severity.ERROR,
+        "design_doc",
+        "Template text left in the design doc",
+        design_doc_placeholder,
+    ),
+    build_rule(
+        "MLP104",
+        "design-doc-section-empty",
+        Severity.ERROR,
+        "design_doc",
+        "A required design-doc section has fewer than the minimum words",
+        design_doc_section_empty,
+    ),
+    build_rule(
+        "MLP105",
+        "design-doc-unapproved",
+        Severity.ERROR,
+        "design_doc_approved",
+        "The design doc's front matter `status` is not `approved`",
+        design_doc_unapproved,
+    ),
 )

@@ -7,12 +7,12 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from mlpolicy import freshness
+from mlpolicy import code_changes
 from mlpolicy.artifacts import experiments
 from mlpolicy.artifacts.runs import LogFile, Run
-from mlpolicy.findings import Location, Problem
+from mlpolicy.findings import Location, Problem, Severity
 from mlpolicy.gitscope import GitError
-from mlpolicy.rules.base import implement
+from mlpolicy.rules.base import build_rule
 
 if TYPE_CHECKING:
     from mlpolicy.project import Project
@@ -345,7 +345,7 @@ def experiment_run_untraceable(project: Project) -> Iterator[Problem]:
                 f"cannot tell whether commit {run.commit[:12]} of the runs in"
                 f" {run.location.path} is in the history: this clone is shallow"
             )
-            freshness.history_gap(project, f"runs:{run.location.path}", message, run.location)
+            code_changes.history_gap(project, f"runs:{run.location.path}", message, run.location)
             lookup = None
         reasons = _untraceable(run, lookup)
         if reasons:
@@ -585,10 +585,52 @@ def _number(value: float) -> str:
 
 
 RULES = (
-    implement("MLP201", experiment_logs_missing),
-    implement("MLP202", experiment_log_invalid),
-    implement("MLP203", experiment_run_incomplete),
-    implement("MLP204", experiment_run_untraceable),
-    implement("MLP206", quality_bar_missing),
-    implement("MLP207", quality_bar_unmet),
+    build_rule(
+        "MLP201",
+        "experiment-logs-missing",
+        Severity.ERROR,
+        "experiments",
+        "No recognised experiment log",
+        experiment_logs_missing,
+    ),
+    build_rule(
+        "MLP202",
+        "experiment-log-invalid",
+        Severity.ERROR,
+        "experiments",
+        "An experiment log file or run record is malformed",
+        experiment_log_invalid,
+    ),
+    build_rule(
+        "MLP203",
+        "experiment-run-incomplete",
+        Severity.ERROR,
+        "experiments",
+        "No finished run with params and metrics",
+        experiment_run_incomplete,
+    ),
+    build_rule(
+        "MLP204",
+        "experiment-run-untraceable",
+        Severity.ERROR,
+        "experiments",
+        "Runs record no commit, a commit not in history, or `dirty: true`",
+        experiment_run_untraceable,
+    ),
+    build_rule(
+        "MLP206",
+        "quality-bar-missing",
+        Severity.ERROR,
+        "quality_bar",
+        "No `quality_bar` declared",
+        quality_bar_missing,
+    ),
+    build_rule(
+        "MLP207",
+        "quality-bar-unmet",
+        Severity.ERROR,
+        "quality_bar",
+        "No finished run meets the quality bar",
+        quality_bar_unmet,
+    ),
 )

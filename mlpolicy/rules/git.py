@@ -1,7 +1,7 @@
 """Rules about what git holds: MLP501 artifact-untracked, MLP505 history-unavailable.
 
-Both run at the PATHS stage, after the readers of the ARTIFACTS stage have recorded what
-they found and the freshness checks have noted what history could not answer.
+Both run at the PATHS stage, on the facts frozen once the readers of the ARTIFACTS stage
+have recorded what they found and the freshness checks what history could not answer.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from mlpolicy.artifacts import trackers
-from mlpolicy.findings import Artifact, Location, Problem
-from mlpolicy.rules.base import PATHS, implement
+from mlpolicy.findings import Artifact, Location, Problem, Severity
+from mlpolicy.rules.base import PATHS, build_rule
 
 if TYPE_CHECKING:
+    from mlpolicy.facts import ProjectFacts
     from mlpolicy.gitscope import GitScope
-    from mlpolicy.project import Project
 
 # The policy requirement each artifact kind belongs to: MLP501 takes that requirement's
 # severity, so an untracked model card (a warning requirement) is a warning.
@@ -33,7 +33,7 @@ ABSENT = frozenset({"missing", "not-present"})
 UNUSED = frozenset({"unrecognised"})
 
 
-def artifact_untracked(project: Project) -> Iterator[Problem]:
+def artifact_untracked(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags a file the checker relied on that exists on disk but is not in the git index: a
@@ -86,26 +86,25 @@ def artifact_untracked(project: Project) -> Iterator[Problem]:
     ```text title=".gitignore" delete
     ```
     """
-    git = project.git
-    if git is None or project.manifest is None:
+    git = facts.git
+    if git is None or not facts.manifest_read:
         return
-    artifacts = sorted(project.artifacts.values(), key=lambda a: (a.kind, a.path))
-    covered = _covered_stores(git, artifacts)
-    for artifact in artifacts:
+    covered = _covered_stores(git, facts.artifacts)
+    for artifact in facts.artifacts:
         if artifact.status in ABSENT | UNUSED or artifact.path in covered:
             continue
         if not git.is_tracked(artifact.path) and (git.root / artifact.path).exists():
             requirement = REQUIREMENT_BY_KIND.get(artifact.kind, artifact.kind)
             label = artifact.kind.replace("_", " ")
-            export = trackers.export_hint(artifact.format, artifact.path, project.rel_root)
+            export = trackers.export_hint(artifact.format, artifact.path, facts.root)
             yield _untracked(git, artifact.path, label, requirement, export)
-    for path in (project.manifest_rel, *sorted(project.policy_files)):
+    for path in (facts.manifest, *facts.policy_files):
         if not git.is_tracked(path) and (git.root / path).is_file():
-            label = "manifest" if path == project.manifest_rel else "policy file"
+            label = "manifest" if path == facts.manifest else "policy file"
             yield _untracked(git, path, label, None)
 
 
-def _covered_stores(git: GitScope, artifacts: list[Artifact]) -> set[str]:
+def _covered_stores(git: GitScope, artifacts: tuple[Artifact, ...]) -> set[str]:
     """Untracked experiment logs left to MLP208: committed logs already satisfy the need."""
     logs = [a for a in artifacts if a.kind == "experiments" and a.status not in ABSENT]
     if not any(a.status == "ok" and git.is_tracked(a.path) for a in logs):
@@ -131,7 +130,7 @@ def _commit_hint(git: GitScope, path: str) -> str:
     )
 
 
-def history_unavailable(project: Project) -> Iterator[Problem]:
+def history_unavailable(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags a check that needs git history the clone does not have: a `--base` (or the base
@@ -185,10 +184,26 @@ def history_unavailable(project: Project) -> Iterator[Problem]:
     base = "main"
     ```
     """
-    yield from project.history_gaps.values()
+    yield from facts.history_gaps
 
 
 RULES = (
-    implement("MLP501", artifact_untracked, stage=PATHS),
-    implement("MLP505", history_unavailable, stage=PATHS),
+    build_rule(
+        "MLP501",
+        "artifact-untracked",
+        Severity.ERROR,
+        None,
+        "A required artifact exists on disk but is not in the git index",
+        artifact_untracked,
+        stage=PATHS,
+    ),
+    build_rule(
+        "MLP505",
+        "history-unavailable",
+        Severity.ERROR,
+        None,
+        "Git history needed for a check is missing (shallow clone, unknown base)",
+        history_unavailable,
+        stage=PATHS,
+    ),
 )

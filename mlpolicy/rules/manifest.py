@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mlpolicy.findings import Location, Problem
-from mlpolicy.rules.base import RUN, implement
+from mlpolicy.findings import Location, Problem, Severity
+from mlpolicy.rules.base import RUN, build_rule
 
 if TYPE_CHECKING:
     from mlpolicy.project import Project, Repository
@@ -150,8 +150,37 @@ def policy_invalid(project: Project) -> Iterator[Problem]:
 
 
 RULES = (
-    implement("MLP001", manifest_missing, stage=RUN),
-    implement("MLP002", manifest_unparseable),
-    implement("MLP003", manifest_invalid),
-    implement("MLP004", policy_invalid),
+    build_rule(
+        "MLP001",
+        "manifest-missing",
+        Severity.ERROR,
+        None,
+        "No `mlpolicy.yaml` found in what was asked to check",
+        manifest_missing,
+        stage=RUN,
+    ),
+    build_rule(
+        "MLP002",
+        "manifest-unparseable",
+        Severity.ERROR,
+        None,
+        "The manifest is not readable YAML (syntax error, duplicate key, non-UTF-8, too large)",
+        manifest_unparseable,
+    ),
+    build_rule(
+        "MLP003",
+        "manifest-invalid",
+        Severity.ERROR,
+        None,
+        "The manifest violates its schema (unknown key, unknown phase, wrong type)",
+        manifest_invalid,
+    ),
+    build_rule(
+        "MLP004",
+        "policy-invalid",
+        Severity.ERROR,
+        None,
+        "The policy file is missing, unparseable or violates its schema",
+        policy_invalid,
+    ),
 )

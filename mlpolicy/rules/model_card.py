@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from mlpolicy.artifacts import model_card
 from mlpolicy.artifacts.markdown import MarkdownDocument
 from mlpolicy.artifacts.sections import SectionMatch
-from mlpolicy.findings import Location, Problem
-from mlpolicy.rules.base import implement
-from mlpolicy.rules.design_doc import absence, aliases, quoted
+from mlpolicy.findings import Location, Problem, Severity
+from mlpolicy.rules.base import build_rule
+from mlpolicy.rules.helpers.markdown import absence, aliases, quoted
 
 if TYPE_CHECKING:
     from mlpolicy.policy import DocumentSpec
@@ -190,6 +190,20 @@ def _incomplete(
 
 
 RULES = (
-    implement("MLP406", model_card_missing),
-    implement("MLP407", model_card_incomplete),
+    build_rule(
+        "MLP406",
+        "model-card-missing",
+        Severity.WARNING,
+        "model_card",
+        "No model card",
+        model_card_missing,
+    ),
+    build_rule(
+        "MLP407",
+        "model-card-incomplete",
+        Severity.WARNING,
+        "model_card",
+        "A required model-card section is missing or a placeholder",
+        model_card_incomplete,
+    ),
 )

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from mlpolicy.artifacts import monitoring
 from mlpolicy.artifacts.alerts import MonitoringFile, short
 from mlpolicy.artifacts.monitoring import HEALTH, MLPOLICY, MODEL, Bundle
-from mlpolicy.findings import Location, Problem
-from mlpolicy.rules.base import implement
+from mlpolicy.findings import Location, Problem, Severity
+from mlpolicy.rules.base import build_rule
 
 if TYPE_CHECKING:
     from mlpolicy.project import Project
@@ -426,10 +426,52 @@ def _declared(project: Project) -> bool:
 
 
 RULES = (
-    implement("MLP401", monitoring_missing),
-    implement("MLP402", monitoring_invalid),
-    implement("MLP403", monitoring_incomplete),
-    implement("MLP404", alert_unrouted),
-    implement("MLP405", logging_missing),
-    implement("MLP408", alert_without_runbook),
+    build_rule(
+        "MLP401",
+        "monitoring-missing",
+        Severity.ERROR,
+        "monitoring",
+        "No monitoring config",
+        monitoring_missing,
+    ),
+    build_rule(
+        "MLP402",
+        "monitoring-invalid",
+        Severity.ERROR,
+        "monitoring",
+        "A monitoring file is malformed",
+        monitoring_invalid,
+    ),
+    build_rule(
+        "MLP403",
+        "monitoring-incomplete",
+        Severity.ERROR,
+        "monitoring",
+        "A required monitoring coverage category is absent",
+        monitoring_incomplete,
+    ),
+    build_rule(
+        "MLP404",
+        "alert-unrouted",
+        Severity.ERROR,
+        "monitoring",
+        "An alert has no owner or receiver",
+        alert_unrouted,
+    ),
+    build_rule(
+        "MLP405",
+        "logging-missing",
+        Severity.ERROR,
+        "logging",
+        "No prediction/input logging destination",
+        logging_missing,
+    ),
+    build_rule(
+        "MLP408",
+        "alert-without-runbook",
+        Severity.WARNING,
+        "monitoring",
+        "An alert has no runbook link",
+        alert_without_runbook,
+    ),
 )

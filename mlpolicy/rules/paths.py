@@ -5,16 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from mlpolicy.findings import Problem
-from mlpolicy.rules.base import PATHS, implement
+from mlpolicy.findings import Problem, Severity
+from mlpolicy.rules.base import PATHS, build_rule
 
 if TYPE_CHECKING:
-    from mlpolicy.project import Project
-
-_PATH_KEYS = ("policy", "code_paths", "artifacts")
+    from mlpolicy.facts import ProjectFacts
 
 
-def artifact_path_escapes(project: Project) -> Iterator[Problem]:
+def artifact_path_escapes(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags a path in the manifest (an artifact, `code_paths`, `policy`, a waiver's `path`)
@@ -43,22 +41,17 @@ def artifact_path_escapes(project: Project) -> Iterator[Problem]:
       design_doc: docs/design.md
     ```
     """
-    manifest = project.manifest
-    if manifest is not None:
-        for kind in manifest.artifacts:
-            for value, where in project.declared(kind) or ():
-                project.resolve(value, where)
-        for index, value in enumerate(manifest.code_paths):
-            key = (
-                ("code_paths",)
-                if isinstance(manifest.document.value["code_paths"], str)
-                else ("code_paths", index)
-            )
-            project.resolve(value, manifest.location(key))
-        for index, waiver in enumerate(manifest.waivers):
-            if waiver.path is not None:
-                project.resolve(waiver.path, manifest.location(("waivers", index, "path")))
-    yield from project.escapes.values()
+    yield from facts.escapes
 
 
-RULES = (implement("MLP008", artifact_path_escapes, stage=PATHS),)
+RULES = (
+    build_rule(
+        "MLP008",
+        "artifact-path-escapes",
+        Severity.ERROR,
+        None,
+        "A path is absolute, climbs out with `..`, or is a symlink leading outside the repository",
+        artifact_path_escapes,
+        stage=PATHS,
+    ),
+)

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from mlpolicy.artifacts import dvc_lock
-from mlpolicy.findings import Problem
-from mlpolicy.rules.base import implement
+from mlpolicy.findings import Problem, Severity
+from mlpolicy.rules.base import build_rule
 
 if TYPE_CHECKING:
     from mlpolicy.project import Project
@@ -112,4 +112,13 @@ def pipeline_lock_stale(project: Project) -> Iterator[Problem]:
         yield Problem(stale.message, stale.location, hint)
 
 
-RULES = (implement("MLP306", pipeline_lock_stale),)
+RULES = (
+    build_rule(
+        "MLP306",
+        "pipeline-lock-stale",
+        Severity.ERROR,
+        "pipelines",
+        "`dvc.lock` disagrees with `dvc.yaml` or with present dependencies",
+        pipeline_lock_stale,
+    ),
+)

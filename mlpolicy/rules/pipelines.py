@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from mlpolicy.artifacts import pipelines
 from mlpolicy.artifacts.unrecognised import looked_at
-from mlpolicy.findings import Location, Problem
-from mlpolicy.rules.base import implement
+from mlpolicy.findings import Location, Problem, Severity
+from mlpolicy.rules.base import build_rule
 
 if TYPE_CHECKING:
     from mlpolicy.project import Project
@@ -216,6 +216,20 @@ def pipeline_invalid(project: Project) -> Iterator[Problem]:
 
 
 RULES = (
-    implement("MLP301", pipeline_missing),
-    implement("MLP302", pipeline_invalid),
+    build_rule(
+        "MLP301",
+        "pipeline-missing",
+        Severity.ERROR,
+        "pipelines",
+        "No recognised pipeline definition",
+        pipeline_missing,
+    ),
+    build_rule(
+        "MLP302",
+        "pipeline-invalid",
+        Severity.ERROR,
+        "pipelines",
+        "A pipeline definition is malformed",
+        pipeline_invalid,
+    ),
 )

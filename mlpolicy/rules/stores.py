@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from mlpolicy.artifacts import experiments, trackers
-from mlpolicy.findings import Location, Problem
-from mlpolicy.rules.base import implement
+from mlpolicy.findings import Location, Problem, Severity
+from mlpolicy.rules.base import build_rule
 
 if TYPE_CHECKING:
     from mlpolicy.project import Project
@@ -92,4 +92,13 @@ def experiment_store_uncommitted(project: Project) -> Iterator[Problem]:
         )
 
 
-RULES = (implement("MLP208", experiment_store_uncommitted),)
+RULES = (
+    build_rule(
+        "MLP208",
+        "experiment-store-uncommitted",
+        Severity.WARNING,
+        "experiments",
+        "A local experiment store exists but is not committed",
+        experiment_store_uncommitted,
+    ),
+)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from mlpolicy.findings import Problem
-from mlpolicy.rules.base import PATHS, implement
+from mlpolicy.findings import Problem, Severity
+from mlpolicy.rules.base import PATHS, build_rule
 
 if TYPE_CHECKING:
-    from mlpolicy.project import Project
+    from mlpolicy.facts import ProjectFacts
 
 
-def artifact_unreadable(project: Project) -> Iterator[Problem]:
+def artifact_unreadable(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags a file or folder the checker had to read but could not: permission denied, a
@@ -61,7 +61,17 @@ def artifact_unreadable(project: Project) -> Iterator[Problem]:
     Label delay of thirty days and a feedback loop from outreach, handled by a control group.
     ```
     """
-    yield from project.unreadable.values()
+    yield from facts.unreadable
 
 
-RULES = (implement("MLP009", artifact_unreadable, stage=PATHS),)
+RULES = (
+    build_rule(
+        "MLP009",
+        "artifact-unreadable",
+        Severity.ERROR,
+        None,
+        "A file or folder that must be read cannot be (permission denied, FIFO, symlink loop)",
+        artifact_unreadable,
+        stage=PATHS,
+    ),
+)

@@ -10,8 +10,9 @@ from mlpolicy.artifacts import evidence as formats
 from mlpolicy.artifacts import pipelines, validation
 from mlpolicy.artifacts.evidence import Evidence
 from mlpolicy.artifacts.unrecognised import looked_at
-from mlpolicy.findings import Artifact, Problem
-from mlpolicy.rules.base import implement
+from mlpolicy.findings import Artifact, Problem, Severity
+from mlpolicy.rules.base import build_rule
+from mlpolicy.rules.helpers import evidence_history
 
 if TYPE_CHECKING:
     from mlpolicy.project import Project
@@ -357,15 +358,34 @@ def _stale_by_history(project: Project, evidence: Evidence) -> Iterator[Problem]
 
     The hook for the git-history check of SPEC section 5: such evidence is stale when a
     commit touched the pipeline definitions or ``code_paths`` after the commit that last
-    changed the evidence (:func:`mlpolicy.rules.staleness.evidence_stale`).
+    changed the evidence (:func:`mlpolicy.rules.helpers.evidence_history.evidence_stale`).
     """
-    from mlpolicy.rules import staleness
-
-    return staleness.evidence_stale(project, evidence.rel, evidence.format)
+    return evidence_history.evidence_stale(project, evidence.rel, evidence.format)
 
 
 RULES = (
-    implement("MLP303", pipeline_validation_missing),
-    implement("MLP304", pipeline_validation_failed),
-    implement("MLP305", pipeline_validation_stale),
+    build_rule(
+        "MLP303",
+        "pipeline-validation-missing",
+        Severity.ERROR,
+        "pipeline_validation",
+        "No pipeline validation evidence",
+        pipeline_validation_missing,
+    ),
+    build_rule(
+        "MLP304",
+        "pipeline-validation-failed",
+        Severity.ERROR,
+        "pipeline_validation",
+        "Validation evidence shows failures, errors, or zero executed tests",
+        pipeline_validation_failed,
+    ),
+    build_rule(
+        "MLP305",
+        "pipeline-validation-stale",
+        Severity.ERROR,
+        "pipeline_validation",
+        "The pipeline or `code_paths` changed after validation",
+        pipeline_validation_stale,
+    ),
 )

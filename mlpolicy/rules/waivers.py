@@ -6,14 +6,14 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from mlpolicy.findings import Problem
-from mlpolicy.rules.base import WAIVERS, implement
+from mlpolicy.findings import Problem, Severity
+from mlpolicy.rules.base import WAIVERS, build_rule
 
 if TYPE_CHECKING:
-    from mlpolicy.project import Project
+    from mlpolicy.facts import WaiverFacts
 
 
-def waiver_expired(project: Project) -> Iterator[Problem]:
+def waiver_expired(facts: WaiverFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags a waiver whose `expires` date has passed. An expired waiver no longer
@@ -43,9 +43,8 @@ def waiver_expired(project: Project) -> Iterator[Problem]:
     phase: ideation
     ```
     """
-    today = project.settings.date
-    for waiver in project.manifest.waivers if project.manifest else ():
-        if waiver.expires < today:
+    for waiver in facts.waivers:
+        if waiver.expires < facts.today:
             yield Problem(
                 f"waiver for {waiver.rule} expired on {waiver.expires.isoformat()}"
                 f" (approved by {waiver.approved_by})",
@@ -54,7 +53,7 @@ def waiver_expired(project: Project) -> Iterator[Problem]:
             )
 
 
-def waiver_expiring(project: Project) -> Iterator[Problem]:
+def waiver_expiring(facts: WaiverFacts) -> Iterator[Problem]:
     """
     ## What it does
     Warns about a waiver that expires within the policy's `waiver_warning_days`
@@ -88,11 +87,10 @@ def waiver_expiring(project: Project) -> Iterator[Problem]:
         approved_by: "@ml-lead"
     ```
     """
-    today = project.settings.date
-    horizon = today + dt.timedelta(days=project.policy.waiver_warning_days)
-    for waiver in project.manifest.waivers if project.manifest else ():
-        if today <= waiver.expires <= horizon:
-            days = (waiver.expires - today).days
+    horizon = facts.today + dt.timedelta(days=facts.warning_days)
+    for waiver in facts.waivers:
+        if facts.today <= waiver.expires <= horizon:
+            days = (waiver.expires - facts.today).days
             yield Problem(
                 f"waiver for {waiver.rule} expires on {waiver.expires.isoformat()}"
                 f" (in {days} day{'s' if days != 1 else ''})",
@@ -101,7 +99,7 @@ def waiver_expiring(project: Project) -> Iterator[Problem]:
             )
 
 
-def waiver_unused(project: Project) -> Iterator[Problem]:
+def waiver_unused(facts: WaiverFacts) -> Iterator[Problem]:
     """
     ## What it does
     Warns about an unexpired waiver that matched no finding in this run.
@@ -146,11 +144,10 @@ def waiver_unused(project: Project) -> Iterator[Problem]:
     phase: ideation
     ```
     """
-    if project.manifest is None or not project.loaded:
+    if not facts.judged:
         return
-    today = project.settings.date
-    for index, waiver in enumerate(project.manifest.waivers):
-        if waiver.expires >= today and index not in project.used_waivers:
+    for index, waiver in enumerate(facts.waivers):
+        if waiver.expires >= facts.today and index not in facts.used:
             scope = f" under {waiver.path}" if waiver.path else ""
             yield Problem(
                 f"waiver for {waiver.rule}{scope} matches no finding",
@@ -160,7 +157,31 @@ def waiver_unused(project: Project) -> Iterator[Problem]:
 
 
 RULES = (
-    implement("MLP005", waiver_expired, stage=WAIVERS),
-    implement("MLP006", waiver_expiring, stage=WAIVERS),
-    implement("MLP007", waiver_unused, stage=WAIVERS),
+    build_rule(
+        "MLP005",
+        "waiver-expired",
+        Severity.ERROR,
+        None,
+        "A waiver is past its `expires` date",
+        waiver_expired,
+        stage=WAIVERS,
+    ),
+    build_rule(
+        "MLP006",
+        "waiver-expiring",
+        Severity.WARNING,
+        None,
+        "A waiver expires within 14 days",
+        waiver_expiring,
+        stage=WAIVERS,
+    ),
+    build_rule(
+        "MLP007",
+        "waiver-unused",
+        Severity.WARNING,
+        None,
+        "A waiver matches no finding",
+        waiver_unused,
+        stage=WAIVERS,
+    ),
 )

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from mlpolicy import discover, engine
+from mlpolicy import engine, manifest_search
 from mlpolicy.findings import Artifact, Finding, ProjectResult, Severity
 from mlpolicy.policy import Policy
 from mlpolicy.project import Project, Repository
@@ -143,7 +143,7 @@ class _Plan:
 def _plans(path: Path, use_git: bool, forced_policy: Policy | None) -> list[_Plan]:
     repository = Repository.containing(path, use_git)
     try:
-        manifests = discover.manifests([path], repository.git)
+        manifests = manifest_search.manifests([path], repository.git)
         return [_plan(repository, m, use_git, forced_policy) for m in manifests]
     finally:
         repository.close()

@@ -1,4 +1,4 @@
-"""Freshness from git history: did the code change after the commit some evidence vouches for?
+"""Code changes since an evidence commit, from git history: is the evidence still current?
 
 Content decides, not dates: evidence made at commit R is stale when a watched path (a
 directory of ``code_paths``, a pipeline definition) has a different object id at R than at

@@ -1,19 +1,17 @@
-"""Staleness from git history: MLP205, and MLP305 for evidence without input hashes."""
+"""Experiment logs made on code that has changed since: MLP205."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from mlpolicy import freshness
-from mlpolicy.artifacts import experiments, pipelines, validation
-from mlpolicy.findings import Artifact, Location, Problem
-from mlpolicy.rules.base import implement
+from mlpolicy import code_changes
+from mlpolicy.artifacts import experiments
+from mlpolicy.findings import Problem, Severity
+from mlpolicy.rules.base import build_rule
 
 if TYPE_CHECKING:
     from mlpolicy.artifacts.runs import Run
-    from mlpolicy.freshness import Change
-    from mlpolicy.gitscope import Commit
     from mlpolicy.project import Project
 
 
@@ -94,7 +92,7 @@ def experiment_logs_stale(project: Project) -> Iterator[Problem]:
     ```
     """
     git = project.git
-    watched = freshness.watched_paths(project)
+    watched = code_changes.watched_paths(project)
     if git is None or not watched:
         return
     runs = [r for r in experiments.read(project).runs if r.commit and r.usable]
@@ -102,7 +100,7 @@ def experiment_logs_stale(project: Project) -> Iterator[Problem]:
     judged = [(commits[r.commit], r) for r in runs if r.commit in commits]
     if not judged:
         if runs and git.is_shallow():
-            freshness.history_gap(
+            code_changes.history_gap(
                 project,
                 "MLP205",
                 "cannot tell whether the experiment logs are stale: no run's commit is in"
@@ -110,14 +108,14 @@ def experiment_logs_stale(project: Project) -> Iterator[Problem]:
                 runs[0].location,
             )
         return
-    changes = freshness.changes(git, [c for c, _ in judged], watched)
+    changes = code_changes.changes(git, [c for c, _ in judged], watched)
     if any(changes[c.sha] is None for c, _ in judged):
         return  # some finished run was made on the current code
     commit, run = max(judged, key=lambda pair: pair[0].timestamp)
     yield _stale_run(run, changes[commit.sha])
 
 
-def _stale_run(run: Run, change: freshness.Change | None) -> Problem:
+def _stale_run(run: Run, change: code_changes.Change | None) -> Problem:
     assert change is not None
     return Problem(
         f"experiment logs are stale: {change.describe()}, after the newest run's commit"
@@ -128,49 +126,13 @@ def _stale_run(run: Run, change: freshness.Change | None) -> Problem:
     )
 
 
-def evidence_stale(project: Project, rel: str, format_name: str) -> Iterator[Problem]:
-    """MLP305 for evidence without input hashes (JUnit, Great Expectations) at ``rel``: stale
-    when the pipeline definitions or ``code_paths`` changed after the commit that last
-    changed the evidence. The validation rule calls it for each such file."""
-    if project.git is None:
-        return
-    judged = project.cached("evidence-history", lambda: _judge_evidence(project, rel))
-    last, change = judged.get(rel, (None, None))
-    if last is None:
-        return  # never committed: MLP501 speaks for it, or it is being committed now
-    if change is None and last.boundary:
-        freshness.history_gap(
-            project,
-            f"MLP305:{rel}",
-            f"cannot tell whether {rel} is stale: this shallow clone does not reach"
-            " the commit that last changed it",
-            Location(rel),
-        )
-    if change is None:
-        return
-    project.record(Artifact(validation.KIND, rel, format_name, "stale"))
-    when = "at or before" if last.boundary else "in"
-    yield Problem(
-        f"validation evidence is stale: {change.describe()}, after {rel} was last"
-        f" committed {when} {last.describe()}",
-        Location(rel),
-        "Run the pipeline's validation again on the current code and commit the new"
-        " evidence (`mlpolicy attest` writes a record that carries input hashes).",
-    )
-
-
-def _judge_evidence(project: Project, rel: str) -> dict[str, tuple[Commit, Change | None]]:
-    """Every validation file the reader recorded (``rel`` among them), judged in one batch:
-    the commit that last changed it and what changed since. Two git questions in all."""
-    git = project.git
-    defined = (d.rel for d in pipelines.read(project).definitions)
-    watched = freshness.watched_paths(project, defined)
-    if git is None or not watched:
-        return {}
-    rels = {a.path for a in project.artifacts.values() if a.kind == validation.KIND} | {rel}
-    lasts = git.last_commits(rels)
-    changes = freshness.changes(git, list({c.sha: c for c in lasts.values()}.values()), watched)
-    return {path: (last, changes[last.sha]) for path, last in lasts.items()}
-
-
-RULES = (implement("MLP205", experiment_logs_stale),)
+RULES = (
+    build_rule(
+        "MLP205",
+        "experiment-logs-stale",
+        Severity.ERROR,
+        "experiments",
+        "`code_paths` changed after the newest run's commit",
+        experiment_logs_stale,
+    ),
+)

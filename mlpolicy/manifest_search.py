@@ -1,4 +1,4 @@
-"""Project discovery: every manifest under the PATHs the user gave."""
+"""Manifest search: every manifest under the PATHs the user gave (the projects of a run)."""
 
 from __future__ import annotations
 

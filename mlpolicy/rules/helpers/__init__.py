@@ -1,0 +1,1 @@
+"""Helpers shared by several rule modules (rule modules never import each other)."""
