@@ -15,14 +15,16 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from mlpolicy import safeio
-from mlpolicy.artifacts import junit
 from mlpolicy.commands import EXIT_FINDINGS, EXIT_OK
 from mlpolicy.errors import DocumentError, UsageError
+
+if TYPE_CHECKING:
+    from mlpolicy.artifacts import junit
 
 DEFAULT_OUTPUT = Path("reports", "pipeline-validation.json")
 _CHECK_STATUS = {"passed": "passed", "failed": "failed", "error": "failed", "skipped": "skipped"}
@@ -69,6 +71,8 @@ def attest(
 
 
 def _read_junit(path: Path) -> junit.Report:
+    from mlpolicy.artifacts import junit
+
     try:
         return junit.load(safeio.read_bounded(path, junit.MAX_BYTES))
     except safeio.FileProblem as exc:

@@ -133,10 +133,12 @@ def _echo_quiet(result: CheckResult, color: bool) -> None:
 
 
 def _write(result: CheckResult, target: Target, color: bool, roots: frozenset[Path]) -> None:
-    from mlpolicy.report import destination, renderer
+    from mlpolicy.report import renderer
 
     text = renderer(target.format)(result, color)
     if target.path is None:
         click.echo(text, nl=False, color=color)  # click strips ANSI codes unless told
         return
+    from mlpolicy.report import destination
+
     destination.write(target.path, text, roots)

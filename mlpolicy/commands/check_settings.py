@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 from mlpolicy.commands.options import color
 from mlpolicy.errors import UsageError
 from mlpolicy.report import REPORTER_BY_NAME
-from mlpolicy.settings import FAIL_ON, Settings, load_forced_policy, split_codes
 
 if TYPE_CHECKING:
     from mlpolicy.policy import Policy
+    from mlpolicy.settings import Settings
     from mlpolicy.trust import Sourced
 
 # `check` options that [tool.mlpolicy] may also set (its key, the option's parameter name).
@@ -65,7 +65,7 @@ def parse(params: Mapping[str, Any], given: Mapping[str, Any]) -> CheckSettings:
     """
     from mlpolicy import trust
     from mlpolicy.project import Repository
-    from mlpolicy.report import destination
+    from mlpolicy.settings import load_forced_policy
 
     paths = tuple(params["paths"]) or (Path(),)
     github_base_ref = params["github_base_ref"] or None
@@ -85,9 +85,7 @@ def parse(params: Mapping[str, Any], given: Mapping[str, Any]) -> CheckSettings:
         *(_report_target(spec) for spec in params["reports"]),
     )
     roots = frozenset(Repository.containing(path, use_git=False).root for path in paths)
-    for target in targets:
-        if target.path is not None:
-            destination.check(target.path, roots)  # refused before anything runs
+    _check_destinations(targets, roots)
     policy_path = Path(value["policy"]) if value["policy"] else None
     forced = load_forced_policy(policy_path, sourced.policy_data) if policy_path else None
     phase = value["phase"]
@@ -107,6 +105,7 @@ def _engine_settings(
 ) -> Settings:
     """What the engine is told: the merged values, rule codes checked against the catalogue."""
     from mlpolicy.rules import RULES_BY_ID
+    from mlpolicy.settings import FAIL_ON, Settings, split_codes
 
     known = tuple(RULES_BY_ID)
     today: dt.datetime | None = params["today"]
@@ -124,6 +123,16 @@ def _engine_settings(
         notes=sourced.notes,
         changes=sourced.changes,
     )
+
+
+def _check_destinations(targets: tuple[Target, ...], roots: frozenset[Path]) -> None:
+    """Refuse a report file that must not be written, before anything runs."""
+    files = [target.path for target in targets if target.path is not None]
+    if files:
+        from mlpolicy.report import destination
+
+        for file in files:
+            destination.check(file, roots)
 
 
 def _report_target(spec: str) -> Target:
