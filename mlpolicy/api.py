@@ -52,9 +52,9 @@ def check(
     not exist, an unknown rule, phase or ``fail_on``, an unusable policy file, ``base``
     without git); problems in the repository's content are findings, never exceptions.
     """
-    from mlpolicy import commands, engine
+    from mlpolicy import engine
     from mlpolicy.rules import RULES_BY_ID
-    from mlpolicy.settings import Settings, split_codes
+    from mlpolicy.settings import Settings, load_forced_policy, split_codes
 
     targets = _paths(paths)
     git = use_git and not no_git
@@ -62,7 +62,7 @@ def check(
         raise UsageError("base= compares git history; it cannot be used without git")
     if changed_only and not base:
         raise UsageError("changed_only=True needs base=: the change is what is compared with it")
-    forced = commands.load_forced_policy(Path(policy)) if policy is not None else None
+    forced = load_forced_policy(Path(policy)) if policy is not None else None
     if phase and forced and phase not in forced.phase_ids:
         raise UsageError(f'phase="{phase}" is not a phase of {policy}')
     known = tuple(RULES_BY_ID)

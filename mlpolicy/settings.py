@@ -7,10 +7,13 @@ import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlpolicy.errors import UsageError
 from mlpolicy.findings import Problem, Severity
+
+if TYPE_CHECKING:
+    from mlpolicy.policy import Policy
 
 FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
 
@@ -136,3 +139,22 @@ def tool_table_line(data: bytes) -> int | None:
         if line.strip().replace(b" ", b"").startswith(b"[tool.mlpolicy]"):
             return number
     return None
+
+
+def load_forced_policy(path: Path, data: bytes | None = None) -> Policy:
+    """The ``--policy`` file (or ``data``, its version at the base); a problem is exit 2."""
+    from mlpolicy import policy as policy_module
+    from mlpolicy.errors import DocumentError
+    from mlpolicy.safeio import FileProblem
+
+    try:
+        if data is not None:
+            return policy_module.parse(data, str(path))
+        return policy_module.load(path)
+    except FileProblem as exc:
+        raise UsageError(f"--policy: {path} {exc.reason}") from None
+    except OSError as exc:
+        raise UsageError(f"--policy: cannot read {path}: {exc.strerror}") from None
+    except DocumentError as exc:
+        where = ":".join(str(p) for p in (path, exc.line, exc.column) if p is not None)
+        raise UsageError(f"--policy: {where}: {exc.message}") from None

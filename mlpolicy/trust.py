@@ -75,6 +75,16 @@ def resolve(
     return Sourced(_located(table, repository.root))
 
 
+def at_work_tree(paths: Sequence[Path]) -> Mapping[str, Any]:
+    """``[tool.mlpolicy]`` as the work tree has it, for a command that informs and never gates.
+
+    ``mlpolicy status`` decides nothing a change could loosen, so it has no pull-request mode
+    and reads the table where it is, with the same checks as ``check``.
+    """
+    root = Repository.containing(paths[0], use_git=False).root
+    return _located(settings_module.read_tool_table(root), root)
+
+
 def require_git() -> None:
     """Exit 2 with one line when git is needed and cannot be run."""
     if shutil.which("git") is None:

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from ideation import DESIGN_DOC
 from jsonschema import Draft202012Validator
 
-from mlpolicy import log, schema
+from mlpolicy import schema
+from mlpolicy.commands import log
 from mlpolicy.errors import UsageError
 
 APPROVED = "---\nstatus: approved\n---\n" + DESIGN_DOC

@@ -13,7 +13,7 @@ import ideation
 import pytest
 from conftest import GIT_ENV, Repo, run_cli
 
-from mlpolicy.hooks import HOOK_NAMES, SCRIPTS_DIR
+from mlpolicy.commands.hooks import HOOK_NAMES, SCRIPTS_DIR
 
 ROOT = Path(__file__).parents[1]
 # The hooks call `mlpolicy` from PATH, as they would on a developer's machine.

@@ -1,16 +1,22 @@
-"""Report formats: one module per format, each a ``render(result, color) -> str``."""
+"""Report formats: one module per format, each a ``render(result, color) -> str``.
+
+:data:`REPORTER_BY_NAME` is the one list of formats: ``check --format`` and ``--report``
+take their choices from it, and a format's module is imported only when it is asked for.
+"""
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from mlpolicy.findings import CheckResult, Severity
+if TYPE_CHECKING:
+    from mlpolicy.findings import CheckResult
 
-Renderer = Callable[[CheckResult, bool], str]
+Renderer = Callable[["CheckResult", bool], str]
 
-# format name -> module under mlpolicy.report; imported only when that format is asked for
-FORMATS: dict[str, str] = {
+# format name -> module under mlpolicy.report
+REPORTER_BY_NAME: dict[str, str] = {
     "text": "text",
     "json": "json_report",
     "sarif": "sarif",
@@ -23,7 +29,7 @@ FORMATS: dict[str, str] = {
 
 def renderer(name: str) -> Renderer:
     """The render function of format ``name``, given a result every format can encode."""
-    module = importlib.import_module(f"mlpolicy.report.{FORMATS[name]}")
+    module = importlib.import_module(f"mlpolicy.report.{REPORTER_BY_NAME[name]}")
     render: Renderer = module.render
 
     def render_encodable(result: CheckResult, color: bool) -> str:
@@ -41,6 +47,9 @@ def plural(count: int, word: str) -> str:
 
 def counts(result: CheckResult) -> str:
     """``2 errors, 1 warning, 1 waived``: what every human-readable summary says."""
+    # Imported here so that naming the formats (``check --help``) costs no dataclasses.
+    from mlpolicy.findings import Severity
+
     parts = [
         plural(result.count(Severity.ERROR), "error"),
         plural(result.count(Severity.WARNING), "warning"),

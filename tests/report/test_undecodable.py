@@ -9,8 +9,8 @@ import sys
 import pytest
 from conftest import GIT_ENV, Repo
 
-from mlpolicy.report import FORMATS
-from mlpolicy.status import FORMATS as STATUS_FORMATS
+from mlpolicy.commands.status import FORMATS as STATUS_FORMATS
+from mlpolicy.report import REPORTER_BY_NAME as FORMATS
 
 
 @pytest.fixture

@@ -7,10 +7,15 @@ import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import click
+
+from mlpolicy.commands import EXIT_OK
 from mlpolicy.errors import UsageError
-from mlpolicy.runlog import LoggedRun, log_run
+
+if TYPE_CHECKING:
+    from mlpolicy.runlog import LoggedRun
 
 
 def log(
@@ -23,6 +28,8 @@ def log(
     started_at: str | None = None,
 ) -> LoggedRun:
     """Parse the options' pairs and log the run (``UsageError`` names a bad option)."""
+    from mlpolicy.runlog import log_run
+
     return log_run(
         experiment,
         params=pairs("--param", params, _param),
@@ -88,3 +95,42 @@ def summary(logged: LoggedRun, cwd: Path) -> list[str]:
 def _shown(path: Path, cwd: Path) -> str:
     """``path`` as the user would type it from ``cwd`` (``../logs/runs.jsonl``)."""
     return Path(os.path.relpath(path, os.path.realpath(cwd))).as_posix()
+
+
+@click.command(name="log")
+@click.option("--experiment", required=True, help="The experiment (or model) the run belongs to.")
+@click.option("--param", "params", multiple=True, metavar="K=V", help="A parameter (repeatable).")
+@click.option("--metric", "metrics", multiple=True, metavar="K=V", help="A metric (repeatable).")
+@click.option(
+    "--status",
+    type=click.Choice(["running", "finished", "failed", "killed"]),
+    default="finished",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append to FILE (default: experiments/runs.jsonl of the project).",
+)
+@click.option("--run-id", help="The run's id (default: a random UUID).")
+@click.option("--started-at", help="RFC 3339 start time with offset (default: now, UTC).")
+def command(
+    experiment: str,
+    params: tuple[str, ...],
+    metrics: tuple[str, ...],
+    status: str,
+    output: Path | None,
+    run_id: str | None,
+    started_at: str | None,
+) -> int:
+    """Append one run record (mlpolicy.runlog/v1) to the project's experiment log.
+
+    The run id, start time, commit (HEAD) and dirty flag are filled in. Parameter values
+    are read as JSON scalars where they are one (lr=0.01 is a number, model=xgb a
+    string); metric values must be numbers. Commit the file afterwards.
+    """
+    logged = log(experiment, params, metrics, status, output, run_id, started_at)
+    for line in summary(logged, Path.cwd()):
+        click.echo(line)
+    return EXIT_OK

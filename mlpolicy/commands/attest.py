@@ -15,15 +15,16 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import click
 
 from mlpolicy import safeio
-from mlpolicy.artifacts import junit
-from mlpolicy.artifacts.evidence import RECORD
-from mlpolicy.artifacts.validation import file_sha256
+from mlpolicy.commands import EXIT_FINDINGS, EXIT_OK
 from mlpolicy.errors import DocumentError, UsageError
-from mlpolicy.manifest import NAMES
-from mlpolicy.project import SKIP_DIRS, Repository
+
+if TYPE_CHECKING:
+    from mlpolicy.artifacts import junit
 
 DEFAULT_OUTPUT = Path("reports", "pipeline-validation.json")
 _CHECK_STATUS = {"passed": "passed", "failed": "failed", "error": "failed", "skipped": "skipped"}
@@ -42,6 +43,8 @@ def attest(
     pipelines: Sequence[Path], junit_path: Path, output: Path | None, cwd: Path
 ) -> Attestation:
     """Hash ``pipelines``, read ``junit_path`` and write the validation record."""
+    from mlpolicy.artifacts.evidence import RECORD
+
     report = _read_junit(junit_path)
     base = _base(pipelines, cwd)
     inputs = {_relative(file, base): _digest(file) for file in _files(pipelines)}
@@ -68,6 +71,8 @@ def attest(
 
 
 def _read_junit(path: Path) -> junit.Report:
+    from mlpolicy.artifacts import junit
+
     try:
         return junit.load(safeio.read_bounded(path, junit.MAX_BYTES))
     except safeio.FileProblem as exc:
@@ -78,6 +83,9 @@ def _read_junit(path: Path) -> junit.Report:
 
 
 def _base(pipelines: Sequence[Path], cwd: Path) -> Path:
+    from mlpolicy.manifest import NAMES
+    from mlpolicy.project import Repository
+
     """The manifest directory of the project holding the first pipeline, else ``cwd``."""
     start = _real(pipelines[0])
     folder = start if start.is_dir() else start.parent
@@ -105,6 +113,8 @@ def _unlistable(folder: Path, problem: safeio.FileProblem) -> None:
 
 
 def _files(pipelines: Sequence[Path]) -> list[Path]:
+    from mlpolicy.project import SKIP_DIRS
+
     """The PIPELINE files, directories expanded to the files inside them."""
     files: list[Path] = []
     for path in pipelines:
@@ -124,6 +134,8 @@ def _files(pipelines: Sequence[Path]) -> list[Path]:
 
 
 def _digest(path: Path) -> str:
+    from mlpolicy.artifacts.validation import file_sha256
+
     digest = file_sha256(path)
     if digest is None:
         raise UsageError(f"{path}: cannot read the file to hash it")
@@ -146,6 +158,8 @@ def _now() -> dt.datetime:
 
 
 def _head_commit(folder: Path) -> str | None:
+    from mlpolicy.project import Repository
+
     scope = Repository.containing(folder, use_git=True).git
     return scope.head_commit() if scope is not None else None
 
@@ -166,3 +180,42 @@ def _write(target: Path, text: str) -> None:
         raise UsageError(
             f"cannot write the validation record to {target}: {exc.strerror}"
         ) from None
+
+
+@click.command(name="attest")
+@click.argument(
+    "pipelines",
+    nargs=-1,
+    required=True,
+    metavar="PIPELINE...",
+    type=click.Path(exists=True, path_type=Path),
+)
+@click.option(
+    "--junit",
+    "junit_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="JUnit XML report of the pipeline's tests.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the record to FILE (default: reports/pipeline-validation.json).",
+)
+def command(pipelines: tuple[Path, ...], junit_path: Path, output: Path | None) -> int:
+    """Record that PIPELINE files (or directories) were validated by the tests in --junit.
+
+    The record (schemas/validation.schema.json) holds the SHA-256 of every PIPELINE file,
+    so `mlpolicy check` reports it stale (MLP305) once any of them changes. Its paths are
+    relative to the directory of the project's mlpolicy.yaml. It passes only when no test
+    failed or errored and at least one test ran.
+
+    \b
+    Exit status: 0 the record was written and passed; 1 it was written and failed;
+    2 it could not be written (missing or unreadable JUnit report, bad path).
+    """
+    outcome = attest(pipelines, junit_path, output, Path.cwd())
+    verdict = "passed" if outcome.passed else "failed"
+    click.echo(f"{outcome.output}: pipeline validation {verdict} ({outcome.summary})")
+    return EXIT_OK if outcome.passed else EXIT_FINDINGS

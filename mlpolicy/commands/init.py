@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mlpolicy import policy as policy_module
+import click
+
+from mlpolicy.commands import EXIT_OK
 from mlpolicy.errors import UsageError
-from mlpolicy.next_steps import next_steps
-from mlpolicy.policy import DocumentSpec, Policy
-from mlpolicy.project import Repository
+
+if TYPE_CHECKING:
+    from mlpolicy.policy import DocumentSpec, Policy
 
 _MANIFEST = """\
 # The phase this project claims; `mlpolicy check` verifies that everything this phase and
@@ -57,6 +60,10 @@ class InitResult:
 
 def init(folder: Path, phase: str | None) -> InitResult:
     """Write ``mlpolicy.yaml`` and templates under ``folder`` for ``phase`` (default: first)."""
+    from mlpolicy import policy as policy_module
+    from mlpolicy.next_steps import next_steps
+    from mlpolicy.project import Repository
+
     policy = policy_module.builtin()
     chosen = phase or policy.phase_ids[0]
     if chosen not in policy.phase_ids:
@@ -103,3 +110,24 @@ def _document(title: str, spec: DocumentSpec, front_matter: str) -> str:
         for section in spec.sections
     )
     return f"{front_matter}# {title}\n\n{sections}"
+
+
+@click.command(name="init")
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--phase", help="The phase to declare (default: the policy's first).")
+def command(path: Path, phase: str | None) -> int:
+    """Write mlpolicy.yaml and templates for the artifacts PHASE requires; never overwrites.
+
+    The templates hold `<fill in ...>` placeholders, which `mlpolicy check` reports until
+    they are replaced with the project's own content. It ends with numbered next steps,
+    each command runnable as printed, that lead to a passing check.
+    """
+    outcome = init(path, phase)
+    for written in outcome.written:
+        click.echo(f"wrote {written}")
+    for skipped in outcome.skipped:
+        click.echo(f"skipped {skipped} (it exists)")
+    click.echo("\nNext steps:")
+    for number, step in enumerate(outcome.steps, 1):
+        click.echo(f"  {number}. {step}")
+    return EXIT_OK

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
+from mlpolicy.commands.status.readiness import MET, UNMET, ProjectStatus, RequirementStatus, Status
 from mlpolicy.findings import Finding
-from mlpolicy.status.readiness import MET, UNMET, ProjectStatus, RequirementStatus, Status
 
 _MARKS = {MET: "✅", UNMET: "❌"}
 _HEAD = ["| Phase | Requirement | Status | Found, or what fails |", "|---|---|---|---|"]

@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from mlpolicy import __version__
+from mlpolicy.commands.status.readiness import PhaseStatus, ProjectStatus, RequirementStatus, Status
 from mlpolicy.findings import Artifact, Finding
-from mlpolicy.status.readiness import PhaseStatus, ProjectStatus, RequirementStatus, Status
 
 
 def render(status: Status, color: bool = False) -> str:

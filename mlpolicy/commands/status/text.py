@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from mlpolicy.findings import Finding
-from mlpolicy.status.readiness import (
+from mlpolicy.commands.status.readiness import (
     MET,
     UNMET,
     PhaseStatus,
@@ -11,6 +10,7 @@ from mlpolicy.status.readiness import (
     RequirementStatus,
     Status,
 )
+from mlpolicy.findings import Finding
 
 _STYLES = {"bold": "1", "dim": "2", "red": "31", "yellow": "33", "green": "32"}
 _MARKS = {MET: ("✓", "green"), UNMET: ("✗", "red")}

@@ -6,11 +6,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
+
+from mlpolicy.commands import EXIT_OK
 from mlpolicy.errors import UsageError
 
 HOOK_NAMES = ("pre-commit", "pre-push")
 # Package copies of the top-level hooks/ scripts (a test keeps them identical).
-SCRIPTS_DIR = Path(__file__).parent / "data" / "hooks"
+SCRIPTS_DIR = Path(__file__).parents[1] / "data" / "hooks"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,3 +78,17 @@ def _shown(path: Path) -> str:
         return os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+
+
+@click.group(name="hooks")
+def command() -> None:
+    """Plain git hooks, for teams that do not use the pre-commit framework."""
+
+
+@command.command(name="install")
+@click.option("--force", is_flag=True, help="Replace existing hooks that differ from mlpolicy's.")
+def install_command(force: bool) -> int:
+    """Copy the pre-commit and pre-push hooks into this repository's hooks directory."""
+    for outcome in install(Path(), force):
+        click.echo(outcome.describe())
+    return EXIT_OK

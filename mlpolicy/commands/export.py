@@ -10,6 +10,7 @@ and is exported as ``<folder>@<commit>`` so each committed state is its own run.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import math
 import os
@@ -18,20 +19,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mlpolicy import safeio, schema
-from mlpolicy.artifacts import dvclive, mlflow_filestore, mlflow_sqlite, runlog, wandb_runs
-from mlpolicy.artifacts.runs import LogFile, Reader, Run
+import click
+
+from mlpolicy import safeio
+from mlpolicy.commands import EXIT_OK
 from mlpolicy.errors import UsageError
-from mlpolicy.project import Repository
 
 if TYPE_CHECKING:
+    from mlpolicy.artifacts.runs import LogFile, Reader, Run
     from mlpolicy.gitscope import Commit
 
 TOOLS = ("mlflow", "dvclive", "wandb")
-READERS_BY_TOOL: dict[str, tuple[Reader, ...]] = {
-    "mlflow": (mlflow_sqlite.READER, mlflow_filestore.READER),
-    "dvclive": (dvclive.READER,),
-    "wandb": (wandb_runs.READER,),
+# tool -> the modules under mlpolicy.artifacts whose READER may claim its store (imported
+# only for the tool asked for)
+READERS_BY_TOOL: dict[str, tuple[str, ...]] = {
+    "mlflow": ("mlflow_sqlite", "mlflow_filestore"),
+    "dvclive": ("dvclive",),
+    "wandb": ("wandb_runs",),
 }
 MAX_EXISTING = 512 * 1024 * 1024  # FILE is read line by line, to find the run ids it holds
 
@@ -89,7 +93,7 @@ def _read(request: Request) -> LogFile:
     store = request.store
     if not store.exists():
         raise UsageError(f"{store}: no such file or folder")
-    reader = next((r for r in READERS_BY_TOOL[request.tool] if r.claims(store)), None)
+    reader = next((r for r in _readers(request.tool) if r.claims(store)), None)
     if reader is None:
         raise UsageError(
             f"{store}: not a {request.tool} store mlpolicy reads ({_expected(request.tool)})"
@@ -99,6 +103,12 @@ def _read(request: Request) -> LogFile:
         reason = log.invalid[0].message if log.invalid else "cannot be read"
         raise UsageError(f"{store}: {reason}")
     return log
+
+
+def _readers(tool: str) -> Iterator[Reader]:
+    for name in READERS_BY_TOOL[tool]:
+        reader: Reader = importlib.import_module(f"mlpolicy.artifacts.{name}").READER
+        yield reader
 
 
 def _expected(tool: str) -> str:
@@ -111,6 +121,8 @@ def _expected(tool: str) -> str:
 
 def _resolved(request: Request, log: LogFile) -> Iterator[Run]:
     """The runs, with a DVCLive run's commit and start time taken from git history."""
+    from mlpolicy.artifacts.runs import Run
+
     for run in log.runs:
         if run.commit_from is None:
             yield run
@@ -132,6 +144,8 @@ def _resolved(request: Request, log: LogFile) -> Iterator[Run]:
 
 def _last_commit(store: Path) -> tuple[str, Commit]:
     """The store's repo-relative path and the last commit that changed it."""
+    from mlpolicy.project import Repository
+
     repository = Repository.containing(store, use_git=True)
     git = repository.git
     if git is None:
@@ -158,6 +172,9 @@ def _wanted(request: Request, run: Run) -> bool:
 
 def _record(run: Run, source: str) -> dict[str, Any] | str:
     """The run as a runlog record, or why it cannot be one."""
+    from mlpolicy import schema
+    from mlpolicy.artifacts import runlog
+
     if run.commit is None:
         return "it records no commit"
     if not run.started_at:
@@ -219,3 +236,42 @@ def _ends_with_newline(path: Path) -> bool:
     with path.open("rb") as handle:
         handle.seek(-1, os.SEEK_END)
         return handle.read(1) == b"\n"
+
+
+@click.command(name="export")
+@click.option(
+    "--from",
+    "tool",
+    required=True,
+    type=click.Choice(("mlflow", "dvclive", "wandb")),
+    help="The tracker that wrote STORE.",
+)
+@click.argument("store", type=click.Path(path_type=Path))
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append the records to FILE (default: standard output).",
+)
+@click.option("--experiment", metavar="NAME", help="Only runs of experiment NAME.")
+@click.option("--finished-only", is_flag=True, help="Only finished runs.")
+def command(
+    tool: str, store: Path, output: Path | None, experiment: str | None, finished_only: bool
+) -> int:
+    """Write the runs of a local tracker STORE as mlpolicy.runlog/v1 JSONL.
+
+    STORE is an MLflow mlflow.db or mlruns/ folder, a dvclive/ folder, or a wandb/ folder
+    (or one wandb/run-* folder). Runs whose run_id FILE already holds are not written
+    again. Commit FILE: it is the evidence `mlpolicy check` reads.
+
+    \b
+    Exit status: 0 exported (possibly nothing new); 2 STORE could not be read.
+    """
+    request = Request(tool, store, output, experiment, finished_only)
+    outcome = export(request)
+    if output is None and outcome.lines:
+        click.echo("\n".join(outcome.lines))
+    for note in outcome.notes:
+        click.echo(f"mlpolicy: note: {note}", err=True)
+    click.echo(outcome.summary(request), err=True)
+    return EXIT_OK

@@ -9,13 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mlpolicy import engine
+import click
+
+from mlpolicy.commands import EXIT_FINDINGS, EXIT_OK
 from mlpolicy.errors import UsageError
-from mlpolicy.findings import CheckResult
-from mlpolicy.manifest import NAMES
-from mlpolicy.project import Project, Repository
-from mlpolicy.settings import Settings
+
+if TYPE_CHECKING:
+    from mlpolicy.findings import CheckResult
 
 _PHASE_LINE = re.compile(r"^(?P<head>\s*phase\s*:\s*)(?P<q>[\"']?)(?P<value>[^\"'#\s]+)(?P=q)")
 
@@ -38,6 +40,10 @@ class Advance:
 
 def advance(folder: Path, to: str | None) -> Advance:
     """Check ``folder``'s project at the next phase (or ``to``); move it there if it passes."""
+    from mlpolicy import engine
+    from mlpolicy.project import Project, Repository
+    from mlpolicy.settings import Settings
+
     manifest = _manifest(folder)
     project = Project(Repository.containing(manifest, use_git=True), manifest, Settings())
     if project.manifest is None or not project.loaded:
@@ -62,6 +68,8 @@ def advance(folder: Path, to: str | None) -> Advance:
 
 
 def _manifest(folder: Path) -> Path:
+    from mlpolicy.manifest import NAMES
+
     if folder.is_file():
         return folder
     for name in NAMES:
@@ -81,3 +89,30 @@ def _rewrite(manifest: Path, line: int | None, target: str) -> None:
         lines[index][: match.start("value")] + target + lines[index][match.end("value") :]
     )
     manifest.write_bytes("".join(lines).encode("utf-8"))
+
+
+@click.command(name="advance")
+@click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
+@click.option("--to", "target", help="The phase to move to (default: the next one).")
+def command(path: Path, target: str | None) -> int:
+    """Move the project at PATH to its next phase if that phase's requirements pass.
+
+    Only the `phase:` value of mlpolicy.yaml is rewritten; comments and formatting stay.
+    Exit status 1 (and the findings) when it refuses.
+    """
+    from mlpolicy.report import text
+
+    outcome = advance(path, target)
+    click.echo(
+        f"{outcome.manifest}: at {outcome.current}; checking the requirements of"
+        f" {outcome.target} (everything up to and including it)"
+    )
+    if outcome.moved:
+        click.echo(f"{outcome.manifest}: phase {outcome.current} -> {outcome.target}")
+        return EXIT_OK
+    click.echo(text.render(outcome.as_checked(), False), nl=False)
+    click.echo(
+        f"{outcome.manifest}: stays at {outcome.current}: {outcome.target} requires what the"
+        f" findings above say is missing (`mlpolicy status` lists it by phase)"
+    )
+    return EXIT_FINDINGS
