@@ -104,10 +104,10 @@ def _engine_settings(
     base: str | None,
 ) -> Settings:
     """What the engine is told: the merged values, rule codes checked against the catalogue."""
-    from mlpolicy.rules import RULES_BY_ID
+    from mlpolicy.rules.index import RULE_INDEX  # ids only: no rule module is imported
     from mlpolicy.settings import FAIL_ON, Settings, split_codes
 
-    known = tuple(RULES_BY_ID)
+    known = tuple(RULE_INDEX)
     today: dt.datetime | None = params["today"]
     return Settings(
         phase=value["phase"],
