@@ -1,27 +1,29 @@
-"""All git access, through gitpython, in a handful of batched questions.
+"""All git questions of a run, asked of a fixed handful of git processes.
 
-This is the only module that imports ``git``. Each question is one git process, never
-one per file (SPEC section 11: one ``git log`` for thousands of paths beats one per path).
-Nothing here writes: every command runs with ``--no-optional-locks`` (so status-like
-commands never refresh the index) and with ``core.fsmonitor`` off (so a repository's
-config cannot make the checker run a program).
+Each kind of question is one git process for the whole run, never one per project or per
+file (SPEC section 11): one ``ls-files`` for the index, one ``git log`` read as far as the
+questions need, one ``cat-file --batch`` (and one ``--batch-check``) kept open for objects.
+The processes are started by :mod:`mlpolicy.gitprocess`, which also says what keeps them
+from writing or running anything the repository configures.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
 import subprocess
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO
 
-from mlpolicy.errors import MlpolicyError
+from mlpolicy import gitprocess
+from mlpolicy.gitprocess import GitError as GitError
+from mlpolicy.gitprocess import ObjectReader
 from mlpolicy.safeio import FileProblem, read_bounded
 
-_PREFIX = ("--no-optional-locks", "-c", "core.fsmonitor=false", "-c", "core.quotepath=off")
 # One record per commit of the history stream: "\x1e<sha> <committer time>", then its paths.
 _LOG_FORMAT = ("--format=%x1e%H %ct",)
 _HEADER = re.compile(rb"\x1e([0-9a-f]{40,64}) (\d+)")
@@ -50,62 +52,23 @@ class Commit:
         return f"{self.sha[:7]} ({self.date})"
 
 
-class GitError(MlpolicyError):
-    """A git command failed (unknown ref, broken repository); ``status`` is its exit code."""
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-
-
 class GitScope:
     """Read-only questions about the repository at ``root``."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._history: _History | None = None
-
-    @functools.cached_property
-    def _git(self) -> Any:
-        try:
-            import git  # gitpython: ~100 ms to import, so only when a rule asks git something
-        except ImportError:  # gitpython refuses to import when it cannot run git
-            from mlpolicy.errors import UsageError
-
-            raise UsageError("git is not on PATH: install git, or pass --no-git") from None
-        return git.Git(self.root)
-
-    def _process(
-        self, args: Iterable[str], stdin: bool = False, env: dict[str, str] | None = None
-    ) -> Any:
-        """Start one git command; gitpython's wrapper stops it if it is dropped unfinished."""
-        command = ["git", *_PREFIX, *args]
-        return self._git.execute(
-            command, as_process=True, istream=subprocess.PIPE if stdin else None, env=env
-        )
-
-    def _run_bytes(self, *args: str, stdin: bytes | None = None) -> bytes:
-        """Run one git command to the end; a failing command raises :class:`GitError`."""
-        return self._communicate(args, stdin)[0]
+        self._contents = ObjectReader(root, check=False)
+        self._ids = ObjectReader(root, check=True)
 
     def _communicate(
-        self, args: tuple[str, ...], stdin: bytes | None = None, env: dict[str, str] | None = None
+        self, args: tuple[str, ...], stdin: bytes | None = None
     ) -> tuple[bytes, bytes]:
         """(stdout, stderr) of one git command run to the end; failure raises GitError."""
-        import git
-
-        try:
-            process = self._process(args, stdin=stdin is not None, env=env)
-        except git.GitCommandNotFound:
-            raise GitError("git is not installed or not on PATH") from None
-        out, err = process.proc.communicate(stdin)
-        if process.proc.returncode:
-            message = err.decode("utf-8", "replace").strip() or f"git {args[0]} failed"
-            raise GitError(message, process.proc.returncode)
-        return bytes(out), bytes(err)
+        return gitprocess.run(self.root, args, stdin)
 
     def _run(self, *args: str, stdin: str | None = None) -> str:
-        data = self._run_bytes(*args, stdin=None if stdin is None else stdin.encode())
+        data = self._communicate(args, None if stdin is None else stdin.encode())[0]
         return data.decode("utf-8", "surrogateescape")
 
     # -- the index and the work tree -----------------------------------------------------
@@ -119,7 +82,7 @@ class GitScope:
         (asked for untranslated) are read too: such a folder is reported, never skipped.
         """
         args = ("ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard")
-        out, err = self._communicate(args, env={"LC_ALL": "C", "LANGUAGE": "C"})
+        out, err = self._communicate(args)
         tracked: set[str] = set()
         untracked: set[str] = set()
         for entry in out.decode("utf-8", "surrogateescape").split("\0"):
@@ -264,17 +227,12 @@ class GitScope:
         wanted = sorted({s.strip() for s in shas if s and s.strip()})
         if not wanted:
             return frozenset()
-        output = self._run(
-            "cat-file",
-            "--batch-check=%(objectname) %(objecttype)",
-            stdin="\n".join(f"{s}^{{commit}}" for s in wanted) + "\n",
+        objects = self._objects((f"{s}^{{commit}}" for s in wanted), check=True)
+        return frozenset(
+            sha
+            for sha, (oid, kind, _) in zip(wanted, objects, strict=True)
+            if kind == "commit" and oid is not None and oid.startswith(sha.lower())
         )
-        found = set()
-        for sha, line in zip(wanted, output.splitlines(), strict=False):
-            parts = line.split()
-            if len(parts) == 2 and parts[1] == "commit" and parts[0].startswith(sha.lower()):
-                found.add(sha)
-        return frozenset(found)
 
     def commits(self, shas: Iterable[str]) -> dict[str, Commit]:
         """The commits ``shas`` name (full or abbreviated), read in one git process."""
@@ -314,21 +272,15 @@ class GitScope:
             for spec, (oid, _, _) in zip(wanted, self._objects(names, check=True), strict=True)
         }
 
-    def _objects(
-        self, names: Iterable[str], check: bool = False
-    ) -> list[tuple[str | None, str | None, bytes]]:
-        """(object id, type, content) for each name, via one ``git cat-file --batch``.
+    def _objects(self, names: Iterable[str], check: bool = False) -> list[gitprocess.Entry]:
+        """(object id, type, content) for each name, from the run's one ``cat-file --batch``.
 
         With ``check`` only ids and types are read (``--batch-check``), not contents.
         """
         names = list(names)
-        usable = [n for n in names if _plain(n)]
-        if not usable:
-            return [(None, None, b"")] * len(names)
-        mode = "--batch-check" if check else "--batch"
-        stdin = "".join(f"{n}\n" for n in usable).encode("utf-8", "surrogateescape")
-        parsed = iter(_parse_batch(self._run_bytes("cat-file", mode, stdin=stdin), check))
-        return [next(parsed) if _plain(n) else (None, None, b"") for n in names]
+        reader = self._ids if check else self._contents
+        answers = iter(reader.read([n for n in names if _plain(n)]))
+        return [next(answers) if _plain(n) else (None, None, b"") for n in names]
 
     # -- history -----------------------------------------------------------------------
 
@@ -341,25 +293,38 @@ class GitScope:
             self._history = _History(self._start_log(), self._shallow)
         return self._history.find({p.strip("/") if p != "." else "" for p in paths})
 
-    def _start_log(self) -> Any:
-        return self._process(
-            ("log", "--date-order", "--no-renames", "--name-only", "-z", *_LOG_FORMAT, "HEAD", "--")
+    def _start_log(self) -> subprocess.Popen[bytes]:
+        return gitprocess.start(
+            self.root,
+            (
+                "log",
+                "--date-order",
+                "--no-renames",
+                "--name-only",
+                "-z",
+                *_LOG_FORMAT,
+                "HEAD",
+                "--",
+            ),
         )
 
     def close(self) -> None:
-        """Stop the history reader if it is still running."""
+        """Stop the git processes still running for this scope (history, object readers)."""
         if self._history is not None:
             self._history.close()
+        self._contents.close()
+        self._ids.close()
 
     def hooks_dir(self) -> Path:
         """Where git looks for hooks (``core.hooksPath`` honoured; the common dir in worktrees)."""
-        return self.root / self._run("rev-parse", "--git-path", "hooks").strip()
+        out = gitprocess.run(self.root, ("rev-parse", "--git-path", "hooks"), hooks=True)[0]
+        return self.root / out.decode("utf-8", "surrogateescape").strip()
 
 
 class _History:
     """``git log --name-only`` over HEAD, parsed as far as the questions asked need."""
 
-    def __init__(self, process: Any, shallow: frozenset[str]) -> None:
+    def __init__(self, process: subprocess.Popen[bytes], shallow: frozenset[str]) -> None:
         self._process = process
         self._shallow = shallow
         self._newest: dict[str, Commit] = {}  # path or directory -> newest commit touching it
@@ -376,7 +341,8 @@ class _History:
     def _read(self) -> Generator[set[str], None, None]:
         """Each commit's touched paths and directories, newest commit first."""
         commit: Commit | None = None
-        for token in _tokens(self._process.proc.stdout):
+        assert self._process.stdout is not None
+        for token in _tokens(self._process.stdout):
             header = _HEADER.fullmatch(token)
             if header:
                 sha = header[1].decode()
@@ -389,23 +355,17 @@ class _History:
             for path in touched:
                 self._newest.setdefault(path, commit)
             yield touched
-        self._process.proc.wait()
+        self._process.wait()
 
     def close(self) -> None:
         self._records.close()
-        proc = self._process.proc
-        if proc.poll() is None:
-            proc.kill()
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
-        proc.wait()
+        gitprocess.stop(self._process)
 
 
-def _tokens(stream: Any) -> Iterator[bytes]:
+def _tokens(stream: IO[bytes]) -> Iterator[bytes]:
     """NUL-separated tokens of ``stream``, read a chunk at a time."""
     pending = b""
-    while chunk := stream.read1(65536):
+    while chunk := os.read(stream.fileno(), 65536):
         *complete, pending = (pending + chunk).split(b"\0")
         yield from complete
     if pending:
@@ -421,21 +381,6 @@ def _directories(path: str) -> Iterator[str]:
 def _plain(text: str) -> bool:
     """True when ``text`` can go on one line of git's batch input."""
     return "\n" not in text and "\r" not in text
-
-
-def _parse_batch(data: bytes, check: bool) -> Iterator[tuple[str | None, str | None, bytes]]:
-    """Records of ``git cat-file --batch``: a header line, then (unless ``check``) the content."""
-    position = 0
-    while position < len(data):
-        end = data.index(b"\n", position)
-        header = data[position:end].split()
-        if len(header) == 3 and header[2].isdigit():
-            size = 0 if check else int(header[2])
-            yield header[0].decode(), header[1].decode(), data[end + 1 : end + 1 + size]
-            position = end + 1 + (0 if check else size + 1)
-        else:  # "<name> missing" or "<name> ambiguous"
-            yield None, None, b""
-            position = end + 1
 
 
 def _committer_time(body: bytes) -> int:

@@ -87,7 +87,7 @@ def test_close_stops_an_unfinished_history_reader(history, scope) -> None:
     repo, _ = history
     git = scope(repo.root)
     git.last_commits(["docs"])
-    process = git._history._process.proc  # the reader stopped early: the newest commit sufficed
+    process = git._history._process  # the reader stopped early: the newest commit sufficed
     git.close()
     assert process.poll() is not None
 
