@@ -120,14 +120,14 @@ class GitScope:
 
         The work tree, not HEAD, because it is what the check reads; in CI they are the same.
         Renames count as a deletion and an addition, so both directories see the change.
-        Porcelain ``git diff`` would rewrite a stat-dirty index even without optional locks,
-        so this asks plumbing for the commits and lock-free ``git status`` for the rest.
+        One plumbing ``git diff-index`` compares the base with the work tree through the
+        index's stat data, without refreshing the index as ``git status`` would (that
+        rewrites a stat-dirty index and runs clean filters on every such file); a file
+        that is only stat-dirty counts as changed, which checks a project too many, never
+        one too few. The untracked paths come from the run's ``ls-files``.
         """
-        committed = self._run("diff-tree", "-r", "-z", "--name-only", base, "HEAD", "--")
-        pending = self._run("status", "--porcelain", "-z", "--no-renames", "--untracked-files=all")
-        paths = {p for p in committed.split("\0") if p}
-        paths.update(entry[3:] for entry in pending.split("\0") if len(entry) > 3)
-        return frozenset(paths)
+        out = self._run("diff-index", "-z", "--name-only", "--no-renames", base, "--")
+        return frozenset({p for p in out.split("\0") if p} | self.untracked)
 
     def renamed(self, base: str, names: Iterable[str]) -> dict[str, str]:
         """Files named ``names`` that git's rename detection pairs with a file at ``base``:
@@ -171,8 +171,7 @@ class GitScope:
 
     def resolve(self, ref: str) -> str:
         """The commit sha ``ref`` names; :class:`GitError` when it names none."""
-        if not ref or ref.startswith("-") or "\n" in ref:
-            raise GitError(f'"{ref}" is not a revision')
+        _revision(ref)
         try:
             return self._run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip()
         except GitError:
@@ -180,11 +179,13 @@ class GitScope:
 
     def merge_base(self, ref: str) -> str:
         """The best common ancestor of HEAD and ``ref``; :class:`GitError` when there is none."""
-        commit = self.resolve(ref)
-        try:
-            return self._run("merge-base", "HEAD", commit).strip()
+        _revision(ref)
+        try:  # one process: git merge-base exits 1 for "no common commit", 128 for a bad name
+            return self._run("merge-base", "HEAD", f"{ref}^{{commit}}").strip()
         except GitError as exc:
-            raise GitError(f"HEAD and {ref} share no commit in this clone", exc.status) from None
+            if exc.status == 1:
+                raise GitError(f"HEAD and {ref} share no commit in this clone", 1) from None
+            raise GitError(f'"{ref}" names no commit in this clone') from None
 
     def parents(self, rev: str) -> tuple[str, ...]:
         """The parents of commit ``rev`` (none for a root or a shallow boundary)."""
@@ -370,6 +371,12 @@ def _tokens(stream: IO[bytes]) -> Iterator[bytes]:
         yield from complete
     if pending:
         yield pending
+
+
+def _revision(ref: str) -> None:
+    """Refuse what git would read as an option, or that cannot be one argument."""
+    if not ref or ref.startswith("-") or "\n" in ref:
+        raise GitError(f'"{ref}" is not a revision')
 
 
 def _directories(path: str) -> Iterator[str]:
