@@ -101,6 +101,7 @@ class ObjectReader:
         self._check = check
         self._process: subprocess.Popen[bytes] | None = None
         self._known: dict[str, Entry] = {}
+        self.requests = 0  # how many times git was asked: a batch asked up front keeps it low
 
     def read(self, names: Sequence[str]) -> list[Entry]:
         """The entry of each name (one line each, no newline in it)."""
@@ -115,6 +116,7 @@ class ObjectReader:
         try:
             process.stdin.write(b"".join(_encoded(n) + b"\n" for n in names))
             process.stdin.flush()
+            self.requests += 1
             for name in names:
                 self._known[name] = self._answer(process.stdout)
         except (OSError, ValueError, GitError):

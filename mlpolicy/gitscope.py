@@ -52,8 +52,27 @@ class Commit:
         return f"{self.sha[:7]} ({self.date})"
 
 
+@dataclass(frozen=True, slots=True)
+class Questions:
+    """Every git question of a run, gathered before any is asked (SPEC section 11).
+
+    ``commits``: commit shas, full or abbreviated; ``history``: paths whose newest commit
+    is wanted; ``objects``: (rev, path) whose object id is wanted; ``files``: (rev, path)
+    whose content is wanted.
+    """
+
+    commits: frozenset[str] = frozenset()
+    history: frozenset[str] = frozenset()
+    objects: frozenset[tuple[str, str]] = frozenset()
+    files: frozenset[tuple[str, str]] = frozenset()
+
+
 class GitScope:
-    """Read-only questions about the repository at ``root``."""
+    """Read-only questions about the repository at ``root``.
+
+    Each method can be asked per project; :meth:`prefetch` asks every project's questions
+    at once beforehand, and the methods then answer from what came back.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -70,6 +89,18 @@ class GitScope:
     def _run(self, *args: str, stdin: str | None = None) -> str:
         data = self._communicate(args, None if stdin is None else stdin.encode())[0]
         return data.decode("utf-8", "surrogateescape")
+
+    def prefetch(self, questions: Questions) -> None:
+        """Ask git all of ``questions`` at once: one request per git process for the run.
+
+        A rev in ``objects`` that is one of ``commits`` is asked by the full sha it names,
+        as :mod:`mlpolicy.freshness` asks it.
+        """
+        full = {short: commit.sha for short, commit in self.commits(questions.commits).items()}
+        if questions.history:
+            self.last_commits(questions.history)
+        self.object_ids((full.get(rev, rev), path) for rev, path in questions.objects)
+        self._objects(f"{rev}:{path}" for rev, path in questions.files)
 
     # -- the index and the work tree -----------------------------------------------------
 
@@ -224,16 +255,8 @@ class GitScope:
         return False
 
     def existing_commits(self, shas: Iterable[str]) -> frozenset[str]:
-        """Those of ``shas`` that name commits in the object store, in one git process."""
-        wanted = sorted({s.strip() for s in shas if s and s.strip()})
-        if not wanted:
-            return frozenset()
-        objects = self._objects((f"{s}^{{commit}}" for s in wanted), check=True)
-        return frozenset(
-            sha
-            for sha, (oid, kind, _) in zip(wanted, objects, strict=True)
-            if kind == "commit" and oid is not None and oid.startswith(sha.lower())
-        )
+        """Those of ``shas`` that name commits in the object store."""
+        return frozenset(self.commits(shas))
 
     def commits(self, shas: Iterable[str]) -> dict[str, Commit]:
         """The commits ``shas`` name (full or abbreviated), read in one git process."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import GIT_ENV, Repo
 
-from mlpolicy.gitscope import GitError, GitScope
+from mlpolicy.gitscope import GitError, GitScope, Questions
 
 
 def _commit_at(repo: Repo, files: dict[str, str], when: int, monkeypatch) -> str:
@@ -191,3 +191,47 @@ def test_a_shallow_clone_marks_its_boundary_commit(history, tmp_path: Path, scop
     assert git.commits([shas[0]]) == {}
     with pytest.raises(GitError):
         git.merge_base(shas[0])
+
+
+def test_prefetch_asks_once_and_the_per_project_methods_answer_from_it(history, scope) -> None:
+    repo, shas = history
+    git = scope(repo.root)
+    short = shas[0][:10]
+    git.prefetch(
+        Questions(
+            commits=frozenset({short, shas[1], "0" * 40}),
+            history=frozenset({"src", "docs/d.md"}),
+            objects=frozenset({(short, "src"), ("HEAD", "src"), ("HEAD", "docs")}),
+            files=frozenset({(shas[1], "src/b.py"), ("HEAD", "x.txt")}),
+        )
+    )
+    asked = (git._contents.requests, git._ids.requests)
+    assert asked == (2, 1)  # the commits, then the files; the object ids
+    commits = git.commits([short, shas[1], "0" * 40])
+    assert commits[short].sha == shas[0] and set(commits) == {short, shas[1]}
+    assert git.existing_commits([short, "0" * 40]) == {short}
+    ids = git.object_ids([(shas[0], "src"), ("HEAD", "src"), ("HEAD", "docs")])
+    assert ids[(shas[0], "src")] != ids[("HEAD", "src")] and ids[("HEAD", "docs")]
+    assert git.files_at(shas[1], ["src/b.py"]) == {"src/b.py": b"b\n"}
+    assert git.file_at("HEAD", "x.txt") == b"x\n"
+    assert git.last_commits(["src"])["src"].sha == shas[1]
+    assert (git._contents.requests, git._ids.requests) == asked
+
+
+def test_a_question_asked_twice_is_asked_of_git_once(history, scope) -> None:
+    repo, shas = history
+    git = scope(repo.root)
+    first = git.object_ids([(shas[0], "src"), ("HEAD", "src")])
+    assert git.object_ids([("HEAD", "src"), (shas[0], "src")]) == first
+    assert git._ids.requests == 1
+
+
+def test_many_questions_in_one_call_do_not_block_on_full_pipes(repo: Repo, scope) -> None:
+    big = "y" * 200_000
+    repo.write({f"f{i:04d}.txt": f"{i}{big}" for i in range(40)}).commit("big files")
+    git = scope(repo.root)
+    found = git.files_at("HEAD", [f"f{i:04d}.txt" for i in range(40)] + ["absent.txt"])
+    assert found["f0039.txt"] == f"39{big}".encode() and found["absent.txt"] is None
+    names = [f"no/such/path/{'d' * 100}/{i}" for i in range(2000)]
+    assert set(git.object_ids(("HEAD", n) for n in names).values()) == {None}
+    assert git._ids.requests > 1  # windowed, each window under a pipe's capacity
