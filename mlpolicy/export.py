@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mlpolicy import safeio, schema
-from mlpolicy.artifacts import dvclive, mlflow_filestore, mlflow_sqlite, runlog, wandb_runs
+from mlpolicy.artifacts import (
+    dvclive,
+    mlflow_filestore,
+    mlflow_sqlite,
+    runlog,
+    runlog_validity,
+    wandb_runs,
+)
 from mlpolicy.artifacts.runs import LogFile, Reader, Run
 from mlpolicy.errors import UsageError
 from mlpolicy.project import Repository
@@ -178,6 +185,10 @@ def _record(run: Run, source: str) -> dict[str, Any] | str:
         json.dumps(record, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         return "it holds text that is not valid Unicode (an unpaired surrogate)"
+    # Decided without jsonschema (and without a validation-cache entry per exported record);
+    # jsonschema only words why a record is not valid.
+    if runlog_validity.verdict(record):
+        return record
     errors = schema.validate("runlog", record)
     return record if not errors else f"it does not make a valid record ({errors[0].message})"
 
