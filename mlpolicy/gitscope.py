@@ -9,47 +9,21 @@ from writing or running anything the repository configures.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
-import os
 import re
 import subprocess
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 from mlpolicy import gitprocess
+from mlpolicy.githistory import LOG_FORMAT, History, committer_time, directories
+from mlpolicy.githistory import Commit as Commit
 from mlpolicy.gitprocess import GitError as GitError
 from mlpolicy.gitprocess import ObjectReader
 from mlpolicy.safeio import FileProblem, read_bounded
 
-# One record per commit of the history stream: "\x1e<sha> <committer time>", then its paths.
-_LOG_FORMAT = ("--format=%x1e%H %ct",)
-_HEADER = re.compile(rb"\x1e([0-9a-f]{40,64}) (\d+)")
 _UNOPENED = re.compile(r"^warning: could not open directory '(.*?)/?': ", re.MULTILINE)
-
-
-@dataclass(frozen=True, slots=True)
-class Commit:
-    """A commit: its sha, committer time, and whether it is a shallow clone's cut-off point.
-
-    A ``boundary`` commit's parents were not fetched, so git shows it adding every file:
-    "the last commit touching X" is unknowable when the answer is a boundary commit.
-    """
-
-    sha: str
-    timestamp: int
-    boundary: bool = False
-
-    @property
-    def date(self) -> str:
-        """The committer date (UTC), ``YYYY-MM-DD``."""
-        return dt.datetime.fromtimestamp(self.timestamp, dt.UTC).date().isoformat()
-
-    def describe(self) -> str:
-        """``1a2b3c4 (2026-01-05)``: how messages name a commit."""
-        return f"{self.sha[:7]} ({self.date})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +50,7 @@ class GitScope:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._history: _History | None = None
+        self._history: History | None = None
         self._contents = ObjectReader(root, check=False)
         self._ids = ObjectReader(root, check=True)
 
@@ -139,7 +113,7 @@ class GitScope:
 
     @functools.cached_property
     def _tracked_dirs(self) -> frozenset[str]:
-        return frozenset(d for path in self.tracked for d in _directories(path))
+        return frozenset(d for path in self.tracked for d in directories(path))
 
     def is_tracked(self, path: str) -> bool:
         """True when ``path`` (a file, or a directory holding one) is in the index."""
@@ -265,7 +239,7 @@ class GitScope:
         objects = self._objects(f"{s}^{{commit}}" for s in wanted)
         for sha, (oid, kind, body) in zip(wanted, objects, strict=True):
             if kind == "commit" and oid is not None and oid.startswith(sha.lower()):
-                found[sha] = Commit(oid, _committer_time(body), oid in self._shallow)
+                found[sha] = Commit(oid, committer_time(body), oid in self._shallow)
         return found
 
     # -- contents at a commit ----------------------------------------------------------
@@ -314,7 +288,7 @@ class GitScope:
         it is read only as far as the questions asked so far need.
         """
         if self._history is None:
-            self._history = _History(self._start_log(), self._shallow)
+            self._history = History(self._start_log(), self._shallow)
         return self._history.find({p.strip("/") if p != "." else "" for p in paths})
 
     def _start_log(self) -> subprocess.Popen[bytes]:
@@ -326,7 +300,7 @@ class GitScope:
                 "--no-renames",
                 "--name-only",
                 "-z",
-                *_LOG_FORMAT,
+                LOG_FORMAT,
                 "HEAD",
                 "--",
             ),
@@ -345,76 +319,12 @@ class GitScope:
         return self.root / out.decode("utf-8", "surrogateescape").strip()
 
 
-class _History:
-    """``git log --name-only`` over HEAD, parsed as far as the questions asked need."""
-
-    def __init__(self, process: subprocess.Popen[bytes], shallow: frozenset[str]) -> None:
-        self._process = process
-        self._shallow = shallow
-        self._newest: dict[str, Commit] = {}  # path or directory -> newest commit touching it
-        self._records = self._read()
-
-    def find(self, paths: set[str]) -> dict[str, Commit]:
-        missing = {p for p in paths if p not in self._newest}
-        for names in self._records:
-            missing.difference_update(names)
-            if not missing:
-                break
-        return {p: self._newest[p] for p in paths if p in self._newest}
-
-    def _read(self) -> Generator[set[str], None, None]:
-        """Each commit's touched paths and directories, newest commit first."""
-        commit: Commit | None = None
-        assert self._process.stdout is not None
-        for token in _tokens(self._process.stdout):
-            header = _HEADER.fullmatch(token)
-            if header:
-                sha = header[1].decode()
-                commit = Commit(sha, int(header[2]), sha in self._shallow)
-                continue
-            if commit is None or not token.strip(b"\n"):
-                continue
-            name = token.removeprefix(b"\n").decode("utf-8", "surrogateescape")
-            touched = {name, *_directories(name)}
-            for path in touched:
-                self._newest.setdefault(path, commit)
-            yield touched
-        self._process.wait()
-
-    def close(self) -> None:
-        self._records.close()
-        gitprocess.stop(self._process)
-
-
-def _tokens(stream: IO[bytes]) -> Iterator[bytes]:
-    """NUL-separated tokens of ``stream``, read a chunk at a time."""
-    pending = b""
-    while chunk := os.read(stream.fileno(), 65536):
-        *complete, pending = (pending + chunk).split(b"\0")
-        yield from complete
-    if pending:
-        yield pending
-
-
 def _revision(ref: str) -> None:
     """Refuse what git would read as an option, or that cannot be one argument."""
     if not ref or ref.startswith("-") or "\n" in ref:
         raise GitError(f'"{ref}" is not a revision')
 
 
-def _directories(path: str) -> Iterator[str]:
-    parts = path.split("/")
-    for end in range(len(parts) - 1, -1, -1):
-        yield "/".join(parts[:end])
-
-
 def _plain(text: str) -> bool:
     """True when ``text`` can go on one line of git's batch input."""
     return "\n" not in text and "\r" not in text
-
-
-def _committer_time(body: bytes) -> int:
-    for line in body.split(b"\n\n", 1)[0].splitlines():
-        if line.startswith(b"committer "):
-            return int(line.rsplit(b" ", 2)[1])
-    return 0
