@@ -61,6 +61,15 @@ def test_is_tracked_answers_for_directories(repo: Repo, scope) -> None:
     assert not git.is_tracked("sr") and not git.is_tracked("docs")
 
 
+def test_is_tracked_tells_a_folder_from_its_namesakes(repo: Repo, scope) -> None:
+    repo.write({"src-old/a.py": "a", "src.txt": "t", "srcs/b.py": "b", "z/src/c.py": "c"})
+    repo.commit()
+    git = scope(repo.root)
+    assert not git.is_tracked("src") and not git.is_tracked("src/")
+    assert git.is_tracked("src-old") and git.is_tracked("z/src") and git.is_tracked("z")
+    assert not git.is_tracked("z/sr") and not git.is_tracked("srcs/b")
+
+
 def test_last_commits_names_the_newest_commit_touching_files_and_directories(
     history, scope
 ) -> None:
