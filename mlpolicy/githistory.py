@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import subprocess
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO
 
 from mlpolicy import gitprocess
@@ -42,8 +42,18 @@ class Commit:
 class History:
     """``git log --name-only`` over HEAD, parsed as far as the questions asked need."""
 
-    def __init__(self, process: subprocess.Popen[bytes], shallow: frozenset[str]) -> None:
-        self._process = process
+    def __init__(self, root: Path, shallow: frozenset[str]) -> None:
+        args = (
+            "log",
+            "--date-order",
+            "--no-renames",
+            "--name-only",
+            "-z",
+            LOG_FORMAT,
+            "HEAD",
+            "--",
+        )
+        self._process, self._stop = gitprocess.start(self, root, args)
         self._shallow = shallow
         self._newest: dict[str, Commit] = {}  # path or directory -> newest commit touching it
         self._records = self._read()
@@ -79,7 +89,7 @@ class History:
     def close(self) -> None:
         """Stop reading, and stop git if it is still writing."""
         self._records.close()
-        gitprocess.stop(self._process)
+        self._stop()
 
 
 def _tokens(stream: IO[bytes]) -> Iterator[bytes]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -41,11 +41,13 @@ def command(args: Iterable[str], hooks: bool = False) -> list[str]:
     return ["git", "--no-optional-locks", *_SAFE, *(() if hooks else _NO_HOOKS), *args]
 
 
-def start(root: Path, args: Sequence[str], stdin: bool = False) -> subprocess.Popen[bytes]:
-    """Start one git command whose output is read as it comes; stopped when dropped."""
+def start(
+    owner: object, root: Path, args: Sequence[str], stdin: bool = False
+) -> tuple[subprocess.Popen[bytes], Callable[[], None]]:
+    """Start one git command whose output is read as it comes, and the function that stops
+    it; git is stopped at the latest when ``owner`` is garbage-collected (or at exit)."""
     process = _popen(root, command(args), stdin, stderr=subprocess.DEVNULL)
-    weakref.finalize(process, stop, process)
-    return process
+    return process, weakref.finalize(owner, stop, process)
 
 
 def run(
@@ -100,6 +102,7 @@ class ObjectReader:
         self._root = root
         self._check = check
         self._process: subprocess.Popen[bytes] | None = None
+        self._stop: Callable[[], None] = lambda: None
         self._known: dict[str, Entry] = {}
         self.requests = 0  # how many times git was asked: a batch asked up front keeps it low
 
@@ -141,14 +144,13 @@ class ObjectReader:
     def _started(self) -> subprocess.Popen[bytes]:
         if self._process is None:
             mode = "--batch-check" if self._check else "--batch"
-            self._process = start(self._root, ("cat-file", mode), stdin=True)
+            self._process, self._stop = start(self, self._root, ("cat-file", mode), stdin=True)
         return self._process
 
     def close(self) -> None:
         """Stop the process (a later question starts a new one)."""
-        if self._process is not None:
-            stop(self._process)
-            self._process = None
+        self._stop()
+        self._process = None
 
 
 def _encoded(name: str) -> bytes:

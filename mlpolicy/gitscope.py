@@ -12,14 +12,13 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from mlpolicy import gitprocess
-from mlpolicy.githistory import LOG_FORMAT, History, committer_time
 from mlpolicy.githistory import Commit as Commit
+from mlpolicy.githistory import History, committer_time
 from mlpolicy.gitprocess import GitError as GitError
 from mlpolicy.gitprocess import ObjectReader
 from mlpolicy.safeio import FileProblem, read_bounded
@@ -297,23 +296,8 @@ class GitScope:
         it is read only as far as the questions asked so far need.
         """
         if self._history is None:
-            self._history = History(self._start_log(), self._shallow)
+            self._history = History(self.root, self._shallow)
         return self._history.find({p.strip("/") if p != "." else "" for p in paths})
-
-    def _start_log(self) -> subprocess.Popen[bytes]:
-        return gitprocess.start(
-            self.root,
-            (
-                "log",
-                "--date-order",
-                "--no-renames",
-                "--name-only",
-                "-z",
-                LOG_FORMAT,
-                "HEAD",
-                "--",
-            ),
-        )
 
     def close(self) -> None:
         """Stop the git processes still running for this scope (history, object readers)."""
