@@ -77,3 +77,15 @@ def test_every_git_start_has_hooks_and_fsmonitor_off(tmp_path: Path) -> None:
     for line in starts:
         assert "-c core.fsmonitor=false" in line and "-c core.hooksPath=/dev/null" in line, line
         assert line.startswith("--no-optional-locks "), line
+
+
+def test_a_git_that_cannot_answer_is_exit_2_in_one_line(tmp_path: Path) -> None:
+    repo = _monorepo(tmp_path / "m1", 1)
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "git").write_text('#!/bin/sh\necho "fatal: this git is broken" >&2\nexit 128\n')
+    (broken / "git").chmod(0o755)
+    result = repo.check(env={"PATH": f"{broken}{os.pathsep}{os.environ['PATH']}"})
+    assert result.code == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "this git is broken" in result.stderr
