@@ -12,11 +12,11 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlpolicy import gitprocess
+from mlpolicy import blobs, gitprocess
 from mlpolicy.githistory import Commit as Commit
 from mlpolicy.githistory import History, committer_time
 from mlpolicy.gitprocess import GitError as GitError
@@ -133,14 +133,25 @@ class GitScope:
 
         The work tree, not HEAD, because it is what the check reads; in CI they are the same.
         Renames count as a deletion and an addition, so both directories see the change.
-        One plumbing ``git diff-index`` compares the base with the work tree through the
-        index's stat data, without refreshing the index as ``git status`` would (that
-        rewrites a stat-dirty index and runs clean filters on every such file); a file
-        that is only stat-dirty counts as changed, which checks a project too many, never
-        one too few. The untracked paths come from the run's ``ls-files``.
+        Plumbing only, never ``git status``, which refreshes the index and runs clean
+        filters on every file whose timestamps changed: ``diff-index --cached`` gives the
+        commits and staged changes, ``diff-files`` the files whose stat data differs from
+        the index, and a file among those counts only if its bytes hash to another blob
+        than the index holds. The untracked paths come from the run's ``ls-files``.
         """
-        out = self._run("diff-index", "-z", "--name-only", "--no-renames", base, "--")
-        return frozenset({p for p in out.split("\0") if p} | self.untracked)
+        args = ("diff-index", "--cached", "-z", "--name-only", "--no-renames", base, "--")
+        staged = self._run(*args)
+        paths = {p for p in staged.split("\0") if p}
+        paths.update(self._edited())
+        return frozenset(paths | self.untracked)
+
+    def _edited(self) -> Iterator[str]:
+        """Tracked files whose content in the work tree is not the index's."""
+        fields = self._run("diff-files", "-z", "--no-renames").split("\0")
+        for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+            parts = meta.split()
+            if len(parts) < 3 or not blobs.same(self.root / path, parts[2]):
+                yield path
 
     def renamed(self, base: str, names: Iterable[str]) -> dict[str, str]:
         """Files named ``names`` that git's rename detection pairs with a file at ``base``:

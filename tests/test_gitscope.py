@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -175,6 +177,24 @@ def test_changed_paths_compares_the_work_tree_with_a_commit(history, scope) -> N
     assert changed == {"docs/d.md", "x.txt", "docs/x.txt", "src/a.py", "new.txt"}
 
 
+def test_a_file_whose_timestamps_alone_changed_is_not_a_change(history, scope) -> None:
+    repo, _ = history
+    (repo.root / "link").symlink_to("x.txt")
+    base = repo.commit("a symlink")
+    os.utime(repo.root / "x.txt", (1, 1))  # stat-dirty: git status would re-hash it
+    os.utime(repo.root / "link", (1, 1), follow_symlinks=False)
+    (repo.root / "docs" / "d.md").write_text("d\n")  # rewritten with the same bytes
+    (repo.root / "src" / "b.py").unlink()
+    assert scope(repo.root).changed_paths(base) == {"src/b.py"}
+
+
+def test_a_file_edited_to_the_same_size_is_a_change(history, scope) -> None:
+    repo, shas = history
+    (repo.root / "x.txt").write_text("y\n")
+    os.utime(repo.root / "x.txt", (1_700_000_000, 1_700_000_000))
+    assert scope(repo.root).changed_paths(shas[2]) == {"x.txt"}
+
+
 def test_parents_of_a_merge_commit(history, scope) -> None:
     repo, shas = history
     repo.git("checkout", "-q", "-b", "side", shas[1])
@@ -244,3 +264,22 @@ def test_many_questions_in_one_call_do_not_block_on_full_pipes(repo: Repo, scope
     names = [f"no/such/path/{'d' * 100}/{i}" for i in range(2000)]
     assert set(git.object_ids(("HEAD", n) for n in names).values()) == {None}
     assert git._ids.requests > 1  # windowed, each window under a pipe's capacity
+
+
+def test_changed_paths_runs_no_clean_filter_on_stat_dirty_files(
+    history, scope, tmp_path: Path
+) -> None:
+    repo, _ = history
+    marker = tmp_path / "filter-ran"
+    repo.write({".gitattributes": "* filter=probe\n"})
+    base = repo.commit("attributes")
+    repo.git("config", "filter.probe.clean", f"touch '{marker}'; cat")
+    time.sleep(1.1)  # then an index written now is newer than every file: none is "racy"
+    repo.git("update-index", "--refresh")
+    marker.unlink(missing_ok=True)  # the refresh itself re-hashed the racy files
+    for name in ("x.txt", "src/a.py", ".gitattributes"):
+        os.utime(repo.root / name, (1, 1))
+    assert scope(repo.root).changed_paths(base) == set()
+    assert not marker.exists()
+    repo.git("status")  # what the check no longer does: it re-hashes through the filter
+    assert marker.exists()
