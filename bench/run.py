@@ -58,6 +58,9 @@ class Case:
         """One timed run; its peak memory (max RSS, from ``wait4``) is kept too."""
         env = {**os.environ, "NO_COLOR": "1", **fixtures.GIT_ENV, **self.env}
         env.pop("CI", None)  # CI switches the cache off; each row says which cache it uses
+        # An installed mlpolicy has its bytecode compiled, as the peers' have; without this,
+        # a shell that sets PYTHONDONTWRITEBYTECODE makes every run recompile every module.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         if self.cache == "fresh":
             env["MLPOLICY_CACHE_DIR"] = tempfile.mkdtemp(dir=scratch)
         with tempfile.TemporaryFile() as output:

@@ -115,13 +115,13 @@ class Snapshot:
         self._renames: dict[str, str] | None = None  # asked of git once, when first needed
 
     def prefetch(self, paths: Iterable[str]) -> None:
-        """Read every path not read yet in one git process."""
+        """Read every path not read yet in one request to the run's one ``git cat-file``."""
         wanted = [p for p in paths if p not in self._files]
         if wanted:
             self._files.update(self.git.files_at(self.commit, wanted))
 
     def prefetch_projects(self, manifests: Iterable[str]) -> None:
-        """Read the manifests at the base, then the policy files they name: two processes."""
+        """Read the manifests at the base, then the policy files they name: two requests."""
         manifests = list(manifests)
         self.prefetch(manifests)
         origins = [self.origin(rel) for rel in manifests]

@@ -3,9 +3,10 @@
 Content decides, not dates: evidence made at commit R is stale when a watched path (a
 directory of ``code_paths``, a pipeline definition) has a different object id at R than at
 HEAD. Equal ids mean nothing under the path changed, however the history got there
-(merges, rebases, reverts), and one ``git cat-file`` answers every (commit, path) pair of
-a project. The commit that last touched each changed path comes from the run's one shared
-``git log`` (one batched question for all of them) and only names the change in the message.
+(merges, rebases, reverts), and one request to the run's one ``git cat-file`` answers
+every (commit, path) pair of a project (of every project, after ``GitScope.prefetch``).
+The commit that last touched each changed path comes from the run's one shared ``git log``
+(one batched question for all of them) and only names the change in the message.
 """
 
 from __future__ import annotations

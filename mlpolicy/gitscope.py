@@ -1,112 +1,80 @@
-"""All git access, through gitpython, in a handful of batched questions.
+"""All git questions of a run, asked of a fixed handful of git processes.
 
-This is the only module that imports ``git``. Each question is one git process, never
-one per file (SPEC section 11: one ``git log`` for thousands of paths beats one per path).
-Nothing here writes: every command runs with ``--no-optional-locks`` (so status-like
-commands never refresh the index) and with ``core.fsmonitor`` off (so a repository's
-config cannot make the checker run a program).
+Each kind of question is one git process for the whole run, never one per project or per
+file (SPEC section 11): one ``ls-files`` for the index, one ``git log`` read as far as the
+questions need, one ``cat-file --batch`` (and one ``--batch-check``) kept open for objects.
+The processes are started by :mod:`mlpolicy.gitprocess`, which also says what keeps them
+from writing or running anything the repository configures.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import bisect
 import functools
 import re
-import subprocess
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from mlpolicy.errors import MlpolicyError
+from mlpolicy import blobs, gitprocess
+from mlpolicy.githistory import Commit as Commit
+from mlpolicy.githistory import History, committer_time
+from mlpolicy.gitprocess import GitError as GitError
+from mlpolicy.gitprocess import ObjectReader
 from mlpolicy.safeio import FileProblem, read_bounded
 
-_PREFIX = ("--no-optional-locks", "-c", "core.fsmonitor=false", "-c", "core.quotepath=off")
-# One record per commit of the history stream: "\x1e<sha> <committer time>", then its paths.
-_LOG_FORMAT = ("--format=%x1e%H %ct",)
-_HEADER = re.compile(rb"\x1e([0-9a-f]{40,64}) (\d+)")
 _UNOPENED = re.compile(r"^warning: could not open directory '(.*?)/?': ", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
-class Commit:
-    """A commit: its sha, committer time, and whether it is a shallow clone's cut-off point.
+class Questions:
+    """Every git question of a run, gathered before any is asked (SPEC section 11).
 
-    A ``boundary`` commit's parents were not fetched, so git shows it adding every file:
-    "the last commit touching X" is unknowable when the answer is a boundary commit.
+    ``commits``: commit shas, full or abbreviated; ``history``: paths whose newest commit
+    is wanted; ``objects``: (rev, path) whose object id is wanted; ``files``: (rev, path)
+    whose content is wanted.
     """
 
-    sha: str
-    timestamp: int
-    boundary: bool = False
-
-    @property
-    def date(self) -> str:
-        """The committer date (UTC), ``YYYY-MM-DD``."""
-        return dt.datetime.fromtimestamp(self.timestamp, dt.UTC).date().isoformat()
-
-    def describe(self) -> str:
-        """``1a2b3c4 (2026-01-05)``: how messages name a commit."""
-        return f"{self.sha[:7]} ({self.date})"
-
-
-class GitError(MlpolicyError):
-    """A git command failed (unknown ref, broken repository); ``status`` is its exit code."""
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
+    commits: frozenset[str] = frozenset()
+    history: frozenset[str] = frozenset()
+    objects: frozenset[tuple[str, str]] = frozenset()
+    files: frozenset[tuple[str, str]] = frozenset()
 
 
 class GitScope:
-    """Read-only questions about the repository at ``root``."""
+    """Read-only questions about the repository at ``root``.
+
+    Each method can be asked per project; :meth:`prefetch` asks every project's questions
+    at once beforehand, and the methods then answer from what came back.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._history: _History | None = None
-
-    @functools.cached_property
-    def _git(self) -> Any:
-        try:
-            import git  # gitpython: ~100 ms to import, so only when a rule asks git something
-        except ImportError:  # gitpython refuses to import when it cannot run git
-            from mlpolicy.errors import UsageError
-
-            raise UsageError("git is not on PATH: install git, or pass --no-git") from None
-        return git.Git(self.root)
-
-    def _process(
-        self, args: Iterable[str], stdin: bool = False, env: dict[str, str] | None = None
-    ) -> Any:
-        """Start one git command; gitpython's wrapper stops it if it is dropped unfinished."""
-        command = ["git", *_PREFIX, *args]
-        return self._git.execute(
-            command, as_process=True, istream=subprocess.PIPE if stdin else None, env=env
-        )
-
-    def _run_bytes(self, *args: str, stdin: bytes | None = None) -> bytes:
-        """Run one git command to the end; a failing command raises :class:`GitError`."""
-        return self._communicate(args, stdin)[0]
+        self._history: History | None = None
+        self._contents = ObjectReader(root, check=False)
+        self._ids = ObjectReader(root, check=True)
 
     def _communicate(
-        self, args: tuple[str, ...], stdin: bytes | None = None, env: dict[str, str] | None = None
+        self, args: tuple[str, ...], stdin: bytes | None = None
     ) -> tuple[bytes, bytes]:
         """(stdout, stderr) of one git command run to the end; failure raises GitError."""
-        import git
-
-        try:
-            process = self._process(args, stdin=stdin is not None, env=env)
-        except git.GitCommandNotFound:
-            raise GitError("git is not installed or not on PATH") from None
-        out, err = process.proc.communicate(stdin)
-        if process.proc.returncode:
-            message = err.decode("utf-8", "replace").strip() or f"git {args[0]} failed"
-            raise GitError(message, process.proc.returncode)
-        return bytes(out), bytes(err)
+        return gitprocess.run(self.root, args, stdin)
 
     def _run(self, *args: str, stdin: str | None = None) -> str:
-        data = self._run_bytes(*args, stdin=None if stdin is None else stdin.encode())
+        data = self._communicate(args, None if stdin is None else stdin.encode())[0]
         return data.decode("utf-8", "surrogateescape")
+
+    def prefetch(self, questions: Questions) -> None:
+        """Ask git all of ``questions`` at once: one request per git process for the run.
+
+        A rev in ``objects`` that is one of ``commits`` is asked by the full sha it names,
+        as :mod:`mlpolicy.freshness` asks it.
+        """
+        full = {short: commit.sha for short, commit in self.commits(questions.commits).items()}
+        if questions.history:
+            self.last_commits(questions.history)
+        self.object_ids((full.get(rev, rev), path) for rev, path in questions.objects)
+        self._objects(f"{rev}:{path}" for rev, path in questions.files)
 
     # -- the index and the work tree -----------------------------------------------------
 
@@ -119,7 +87,7 @@ class GitScope:
         (asked for untranslated) are read too: such a folder is reported, never skipped.
         """
         args = ("ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard")
-        out, err = self._communicate(args, env={"LC_ALL": "C", "LANGUAGE": "C"})
+        out, err = self._communicate(args)
         tracked: set[str] = set()
         untracked: set[str] = set()
         for entry in out.decode("utf-8", "surrogateescape").split("\0"):
@@ -144,27 +112,46 @@ class GitScope:
         return self._listing[2]
 
     @functools.cached_property
-    def _tracked_dirs(self) -> frozenset[str]:
-        return frozenset(d for path in self.tracked for d in _directories(path))
+    def _sorted(self) -> tuple[str, ...]:
+        # Sorted once, so "is anything under this folder tracked?" is one bisection, in a
+        # repository of 50,000 files as in one of ten (no set of every folder is built).
+        return tuple(sorted(self.tracked))
 
     def is_tracked(self, path: str) -> bool:
         """True when ``path`` (a file, or a directory holding one) is in the index."""
         path = "" if path in ("", ".") else path.strip("/")
-        return path in self.tracked or path in self._tracked_dirs
+        if path in self.tracked:
+            return True
+        if not path:
+            return bool(self.tracked)
+        prefix = path + "/"
+        index = bisect.bisect_left(self._sorted, prefix)
+        return index < len(self._sorted) and self._sorted[index].startswith(prefix)
 
     def changed_paths(self, base: str) -> frozenset[str]:
         """Paths that differ between commit ``base`` and the work tree, untracked ones included.
 
         The work tree, not HEAD, because it is what the check reads; in CI they are the same.
         Renames count as a deletion and an addition, so both directories see the change.
-        Porcelain ``git diff`` would rewrite a stat-dirty index even without optional locks,
-        so this asks plumbing for the commits and lock-free ``git status`` for the rest.
+        Plumbing only, never ``git status``, which refreshes the index and runs clean
+        filters on every file whose timestamps changed: ``diff-index --cached`` gives the
+        commits and staged changes, ``diff-files`` the files whose stat data differs from
+        the index, and a file among those counts only if its bytes hash to another blob
+        than the index holds. The untracked paths come from the run's ``ls-files``.
         """
-        committed = self._run("diff-tree", "-r", "-z", "--name-only", base, "HEAD", "--")
-        pending = self._run("status", "--porcelain", "-z", "--no-renames", "--untracked-files=all")
-        paths = {p for p in committed.split("\0") if p}
-        paths.update(entry[3:] for entry in pending.split("\0") if len(entry) > 3)
-        return frozenset(paths)
+        args = ("diff-index", "--cached", "-z", "--name-only", "--no-renames", base, "--")
+        staged = self._run(*args)
+        paths = {p for p in staged.split("\0") if p}
+        paths.update(self._edited())
+        return frozenset(paths | self.untracked)
+
+    def _edited(self) -> Iterator[str]:
+        """Tracked files whose content in the work tree is not the index's."""
+        fields = self._run("diff-files", "-z", "--no-renames").split("\0")
+        for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+            parts = meta.split()
+            if len(parts) < 3 or not blobs.same(self.root / path, parts[2]):
+                yield path
 
     def renamed(self, base: str, names: Iterable[str]) -> dict[str, str]:
         """Files named ``names`` that git's rename detection pairs with a file at ``base``:
@@ -208,8 +195,7 @@ class GitScope:
 
     def resolve(self, ref: str) -> str:
         """The commit sha ``ref`` names; :class:`GitError` when it names none."""
-        if not ref or ref.startswith("-") or "\n" in ref:
-            raise GitError(f'"{ref}" is not a revision')
+        _revision(ref)
         try:
             return self._run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip()
         except GitError:
@@ -217,11 +203,13 @@ class GitScope:
 
     def merge_base(self, ref: str) -> str:
         """The best common ancestor of HEAD and ``ref``; :class:`GitError` when there is none."""
-        commit = self.resolve(ref)
-        try:
-            return self._run("merge-base", "HEAD", commit).strip()
+        _revision(ref)
+        try:  # one process: git merge-base exits 1 for "no common commit", 128 for a bad name
+            return self._run("merge-base", "HEAD", f"{ref}^{{commit}}").strip()
         except GitError as exc:
-            raise GitError(f"HEAD and {ref} share no commit in this clone", exc.status) from None
+            if exc.status == 1:
+                raise GitError(f"HEAD and {ref} share no commit in this clone", 1) from None
+            raise GitError(f'"{ref}" names no commit in this clone') from None
 
     def parents(self, rev: str) -> tuple[str, ...]:
         """The parents of commit ``rev`` (none for a root or a shallow boundary)."""
@@ -260,21 +248,8 @@ class GitScope:
         return False
 
     def existing_commits(self, shas: Iterable[str]) -> frozenset[str]:
-        """Those of ``shas`` that name commits in the object store, in one git process."""
-        wanted = sorted({s.strip() for s in shas if s and s.strip()})
-        if not wanted:
-            return frozenset()
-        output = self._run(
-            "cat-file",
-            "--batch-check=%(objectname) %(objecttype)",
-            stdin="\n".join(f"{s}^{{commit}}" for s in wanted) + "\n",
-        )
-        found = set()
-        for sha, line in zip(wanted, output.splitlines(), strict=False):
-            parts = line.split()
-            if len(parts) == 2 and parts[1] == "commit" and parts[0].startswith(sha.lower()):
-                found.add(sha)
-        return frozenset(found)
+        """Those of ``shas`` that name commits in the object store."""
+        return frozenset(self.commits(shas))
 
     def commits(self, shas: Iterable[str]) -> dict[str, Commit]:
         """The commits ``shas`` name (full or abbreviated), read in one git process."""
@@ -283,7 +258,7 @@ class GitScope:
         objects = self._objects(f"{s}^{{commit}}" for s in wanted)
         for sha, (oid, kind, body) in zip(wanted, objects, strict=True):
             if kind == "commit" and oid is not None and oid.startswith(sha.lower()):
-                found[sha] = Commit(oid, _committer_time(body), oid in self._shallow)
+                found[sha] = Commit(oid, committer_time(body), oid in self._shallow)
         return found
 
     # -- contents at a commit ----------------------------------------------------------
@@ -314,21 +289,15 @@ class GitScope:
             for spec, (oid, _, _) in zip(wanted, self._objects(names, check=True), strict=True)
         }
 
-    def _objects(
-        self, names: Iterable[str], check: bool = False
-    ) -> list[tuple[str | None, str | None, bytes]]:
-        """(object id, type, content) for each name, via one ``git cat-file --batch``.
+    def _objects(self, names: Iterable[str], check: bool = False) -> list[gitprocess.Entry]:
+        """(object id, type, content) for each name, from the run's one ``cat-file --batch``.
 
         With ``check`` only ids and types are read (``--batch-check``), not contents.
         """
         names = list(names)
-        usable = [n for n in names if _plain(n)]
-        if not usable:
-            return [(None, None, b"")] * len(names)
-        mode = "--batch-check" if check else "--batch"
-        stdin = "".join(f"{n}\n" for n in usable).encode("utf-8", "surrogateescape")
-        parsed = iter(_parse_batch(self._run_bytes("cat-file", mode, stdin=stdin), check))
-        return [next(parsed) if _plain(n) else (None, None, b"") for n in names]
+        reader = self._ids if check else self._contents
+        answers = iter(reader.read([n for n in names if _plain(n)]))
+        return [next(answers) if _plain(n) else (None, None, b"") for n in names]
 
     # -- history -----------------------------------------------------------------------
 
@@ -338,108 +307,28 @@ class GitScope:
         it is read only as far as the questions asked so far need.
         """
         if self._history is None:
-            self._history = _History(self._start_log(), self._shallow)
+            self._history = History(self.root, self._shallow)
         return self._history.find({p.strip("/") if p != "." else "" for p in paths})
 
-    def _start_log(self) -> Any:
-        return self._process(
-            ("log", "--date-order", "--no-renames", "--name-only", "-z", *_LOG_FORMAT, "HEAD", "--")
-        )
-
     def close(self) -> None:
-        """Stop the history reader if it is still running."""
+        """Stop the git processes still running for this scope (history, object readers)."""
         if self._history is not None:
             self._history.close()
+        self._contents.close()
+        self._ids.close()
 
     def hooks_dir(self) -> Path:
         """Where git looks for hooks (``core.hooksPath`` honoured; the common dir in worktrees)."""
-        return self.root / self._run("rev-parse", "--git-path", "hooks").strip()
+        out = gitprocess.run(self.root, ("rev-parse", "--git-path", "hooks"), hooks=True)[0]
+        return self.root / out.decode("utf-8", "surrogateescape").strip()
 
 
-class _History:
-    """``git log --name-only`` over HEAD, parsed as far as the questions asked need."""
-
-    def __init__(self, process: Any, shallow: frozenset[str]) -> None:
-        self._process = process
-        self._shallow = shallow
-        self._newest: dict[str, Commit] = {}  # path or directory -> newest commit touching it
-        self._records = self._read()
-
-    def find(self, paths: set[str]) -> dict[str, Commit]:
-        missing = {p for p in paths if p not in self._newest}
-        for names in self._records:
-            missing.difference_update(names)
-            if not missing:
-                break
-        return {p: self._newest[p] for p in paths if p in self._newest}
-
-    def _read(self) -> Generator[set[str], None, None]:
-        """Each commit's touched paths and directories, newest commit first."""
-        commit: Commit | None = None
-        for token in _tokens(self._process.proc.stdout):
-            header = _HEADER.fullmatch(token)
-            if header:
-                sha = header[1].decode()
-                commit = Commit(sha, int(header[2]), sha in self._shallow)
-                continue
-            if commit is None or not token.strip(b"\n"):
-                continue
-            name = token.removeprefix(b"\n").decode("utf-8", "surrogateescape")
-            touched = {name, *_directories(name)}
-            for path in touched:
-                self._newest.setdefault(path, commit)
-            yield touched
-        self._process.proc.wait()
-
-    def close(self) -> None:
-        self._records.close()
-        proc = self._process.proc
-        if proc.poll() is None:
-            proc.kill()
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
-        proc.wait()
-
-
-def _tokens(stream: Any) -> Iterator[bytes]:
-    """NUL-separated tokens of ``stream``, read a chunk at a time."""
-    pending = b""
-    while chunk := stream.read1(65536):
-        *complete, pending = (pending + chunk).split(b"\0")
-        yield from complete
-    if pending:
-        yield pending
-
-
-def _directories(path: str) -> Iterator[str]:
-    parts = path.split("/")
-    for end in range(len(parts) - 1, -1, -1):
-        yield "/".join(parts[:end])
+def _revision(ref: str) -> None:
+    """Refuse what git would read as an option, or that cannot be one argument."""
+    if not ref or ref.startswith("-") or "\n" in ref:
+        raise GitError(f'"{ref}" is not a revision')
 
 
 def _plain(text: str) -> bool:
     """True when ``text`` can go on one line of git's batch input."""
     return "\n" not in text and "\r" not in text
-
-
-def _parse_batch(data: bytes, check: bool) -> Iterator[tuple[str | None, str | None, bytes]]:
-    """Records of ``git cat-file --batch``: a header line, then (unless ``check``) the content."""
-    position = 0
-    while position < len(data):
-        end = data.index(b"\n", position)
-        header = data[position:end].split()
-        if len(header) == 3 and header[2].isdigit():
-            size = 0 if check else int(header[2])
-            yield header[0].decode(), header[1].decode(), data[end + 1 : end + 1 + size]
-            position = end + 1 + (0 if check else size + 1)
-        else:  # "<name> missing" or "<name> ambiguous"
-            yield None, None, b""
-            position = end + 1
-
-
-def _committer_time(body: bytes) -> int:
-    for line in body.split(b"\n\n", 1)[0].splitlines():
-        if line.startswith(b"committer "):
-            return int(line.rsplit(b" ", 2)[1])
-    return 0

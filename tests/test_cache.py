@@ -105,3 +105,41 @@ def test_folders_the_cache_creates_are_private(tmp_path: Path) -> None:
     folders = [tmp_path / "fresh", *(p for p in (tmp_path / "fresh").rglob("*") if p.is_dir())]
     assert len(folders) == 3  # the root, valid/, one shard
     assert {p.stat().st_mode & 0o777 for p in folders} == {0o700}
+
+
+def _entries(cache: Path) -> list[Path]:
+    return [p for p in (cache / "valid").rglob("*") if p.is_file()]
+
+
+def test_a_check_keeps_one_entry_per_file_not_one_per_record(tmp_path: Path) -> None:
+    from conftest import Repo, run_cli, run_record
+    from ideation import DESIGN_DOC
+
+    repo = Repo(tmp_path / "repo")
+    manifest = "version: 1\nphase: experimentation\n"
+    repo.write({"mlpolicy.yaml": manifest, "docs/design.md": DESIGN_DOC}).commit("code")
+    records = [run_record("a" * 40, f"run-{i}", metrics={"auc": i / 1000}) for i in range(300)]
+    repo.write({"experiments/runs.jsonl": "\n".join(records) + "\n"})
+    cache = tmp_path / "cache"
+    result = run_cli("check", cwd=repo.root, env={"MLPOLICY_CACHE_DIR": str(cache)})
+    assert result.code in (0, 1), result.stderr
+    assert 1 <= len(_entries(cache)) <= 3  # the manifest and a few files; no run record
+
+
+def test_export_adds_no_entry_per_exported_record(tmp_path: Path) -> None:
+    from conftest import Repo, run_cli
+    from trackerfix import copy_sqlite
+
+    repo = Repo(tmp_path / "repo")
+    repo.write({"src/train.py": "print('train')\n"})
+    commit = repo.commit("code")
+    copy_sqlite(repo.root / "mlflow.db", commit)
+    cache = tmp_path / "cache"
+    out = repo.root / "runs.jsonl"
+    env = {"MLPOLICY_CACHE_DIR": str(cache)}
+    result = run_cli(
+        "export", "--from", "mlflow", "mlflow.db", "-o", str(out), cwd=repo.root, env=env
+    )
+    assert result.code == 0 and "3 runs exported" in result.stderr, result.stderr
+    assert len(out.read_text().splitlines()) == 3
+    assert not cache.joinpath("valid").exists() or not _entries(cache)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 from conftest import GIT_ENV, Repo
 
-from mlpolicy.gitscope import GitError, GitScope
+from mlpolicy.gitscope import GitError, GitScope, Questions
 
 
 def _commit_at(repo: Repo, files: dict[str, str], when: int, monkeypatch) -> str:
@@ -61,6 +63,15 @@ def test_is_tracked_answers_for_directories(repo: Repo, scope) -> None:
     assert not git.is_tracked("sr") and not git.is_tracked("docs")
 
 
+def test_is_tracked_tells_a_folder_from_its_namesakes(repo: Repo, scope) -> None:
+    repo.write({"src-old/a.py": "a", "src.txt": "t", "srcs/b.py": "b", "z/src/c.py": "c"})
+    repo.commit()
+    git = scope(repo.root)
+    assert not git.is_tracked("src") and not git.is_tracked("src/")
+    assert git.is_tracked("src-old") and git.is_tracked("z/src") and git.is_tracked("z")
+    assert not git.is_tracked("z/sr") and not git.is_tracked("srcs/b")
+
+
 def test_last_commits_names_the_newest_commit_touching_files_and_directories(
     history, scope
 ) -> None:
@@ -87,7 +98,7 @@ def test_close_stops_an_unfinished_history_reader(history, scope) -> None:
     repo, _ = history
     git = scope(repo.root)
     git.last_commits(["docs"])
-    process = git._history._process.proc  # the reader stopped early: the newest commit sufficed
+    process = git._history._process  # the reader stopped early: the newest commit sufficed
     git.close()
     assert process.poll() is not None
 
@@ -166,6 +177,24 @@ def test_changed_paths_compares_the_work_tree_with_a_commit(history, scope) -> N
     assert changed == {"docs/d.md", "x.txt", "docs/x.txt", "src/a.py", "new.txt"}
 
 
+def test_a_file_whose_timestamps_alone_changed_is_not_a_change(history, scope) -> None:
+    repo, _ = history
+    (repo.root / "link").symlink_to("x.txt")
+    base = repo.commit("a symlink")
+    os.utime(repo.root / "x.txt", (1, 1))  # stat-dirty: git status would re-hash it
+    os.utime(repo.root / "link", (1, 1), follow_symlinks=False)
+    (repo.root / "docs" / "d.md").write_text("d\n")  # rewritten with the same bytes
+    (repo.root / "src" / "b.py").unlink()
+    assert scope(repo.root).changed_paths(base) == {"src/b.py"}
+
+
+def test_a_file_edited_to_the_same_size_is_a_change(history, scope) -> None:
+    repo, shas = history
+    (repo.root / "x.txt").write_text("y\n")
+    os.utime(repo.root / "x.txt", (1_700_000_000, 1_700_000_000))
+    assert scope(repo.root).changed_paths(shas[2]) == {"x.txt"}
+
+
 def test_parents_of_a_merge_commit(history, scope) -> None:
     repo, shas = history
     repo.git("checkout", "-q", "-b", "side", shas[1])
@@ -191,3 +220,66 @@ def test_a_shallow_clone_marks_its_boundary_commit(history, tmp_path: Path, scop
     assert git.commits([shas[0]]) == {}
     with pytest.raises(GitError):
         git.merge_base(shas[0])
+
+
+def test_prefetch_asks_once_and_the_per_project_methods_answer_from_it(history, scope) -> None:
+    repo, shas = history
+    git = scope(repo.root)
+    short = shas[0][:10]
+    git.prefetch(
+        Questions(
+            commits=frozenset({short, shas[1], "0" * 40}),
+            history=frozenset({"src", "docs/d.md"}),
+            objects=frozenset({(short, "src"), ("HEAD", "src"), ("HEAD", "docs")}),
+            files=frozenset({(shas[1], "src/b.py"), ("HEAD", "x.txt")}),
+        )
+    )
+    asked = (git._contents.requests, git._ids.requests)
+    assert asked == (2, 1)  # the commits, then the files; the object ids
+    commits = git.commits([short, shas[1], "0" * 40])
+    assert commits[short].sha == shas[0] and set(commits) == {short, shas[1]}
+    assert git.existing_commits([short, "0" * 40]) == {short}
+    ids = git.object_ids([(shas[0], "src"), ("HEAD", "src"), ("HEAD", "docs")])
+    assert ids[(shas[0], "src")] != ids[("HEAD", "src")] and ids[("HEAD", "docs")]
+    assert git.files_at(shas[1], ["src/b.py"]) == {"src/b.py": b"b\n"}
+    assert git.file_at("HEAD", "x.txt") == b"x\n"
+    assert git.last_commits(["src"])["src"].sha == shas[1]
+    assert (git._contents.requests, git._ids.requests) == asked
+
+
+def test_a_question_asked_twice_is_asked_of_git_once(history, scope) -> None:
+    repo, shas = history
+    git = scope(repo.root)
+    first = git.object_ids([(shas[0], "src"), ("HEAD", "src")])
+    assert git.object_ids([("HEAD", "src"), (shas[0], "src")]) == first
+    assert git._ids.requests == 1
+
+
+def test_many_questions_in_one_call_do_not_block_on_full_pipes(repo: Repo, scope) -> None:
+    big = "y" * 200_000
+    repo.write({f"f{i:04d}.txt": f"{i}{big}" for i in range(40)}).commit("big files")
+    git = scope(repo.root)
+    found = git.files_at("HEAD", [f"f{i:04d}.txt" for i in range(40)] + ["absent.txt"])
+    assert found["f0039.txt"] == f"39{big}".encode() and found["absent.txt"] is None
+    names = [f"no/such/path/{'d' * 100}/{i}" for i in range(2000)]
+    assert set(git.object_ids(("HEAD", n) for n in names).values()) == {None}
+    assert git._ids.requests > 1  # windowed, each window under a pipe's capacity
+
+
+def test_changed_paths_runs_no_clean_filter_on_stat_dirty_files(
+    history, scope, tmp_path: Path
+) -> None:
+    repo, _ = history
+    marker = tmp_path / "filter-ran"
+    repo.write({".gitattributes": "* filter=probe\n"})
+    base = repo.commit("attributes")
+    repo.git("config", "filter.probe.clean", f"touch '{marker}'; cat")
+    time.sleep(1.1)  # then an index written now is newer than every file: none is "racy"
+    repo.git("update-index", "--refresh")
+    marker.unlink(missing_ok=True)  # the refresh itself re-hashed the racy files
+    for name in ("x.txt", "src/a.py", ".gitattributes"):
+        os.utime(repo.root / name, (1, 1))
+    assert scope(repo.root).changed_paths(base) == set()
+    assert not marker.exists()
+    repo.git("status")  # what the check no longer does: it re-hashes through the filter
+    assert marker.exists()

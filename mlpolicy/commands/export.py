@@ -173,7 +173,7 @@ def _wanted(request: Request, run: Run) -> bool:
 def _record(run: Run, source: str) -> dict[str, Any] | str:
     """The run as a runlog record, or why it cannot be one."""
     from mlpolicy import schema
-    from mlpolicy.artifacts import runlog
+    from mlpolicy.artifacts import runlog, runlog_validity
 
     if run.commit is None:
         return "it records no commit"
@@ -195,6 +195,10 @@ def _record(run: Run, source: str) -> dict[str, Any] | str:
         json.dumps(record, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         return "it holds text that is not valid Unicode (an unpaired surrogate)"
+    # Decided without jsonschema (and without a validation-cache entry per exported record);
+    # jsonschema only words why a record is not valid.
+    if runlog_validity.verdict(record):
+        return record
     errors = schema.validate("runlog", record)
     return record if not errors else f"it does not make a valid record ({errors[0].message})"
 
