@@ -112,7 +112,8 @@ class Snapshot:
         self.commit = base.commit
         self._files: dict[str, bytes | None] = {}
         self._manifests: dict[str, Manifest | None] = {}
-        self._renames: dict[str, str] | None = None  # asked of git once, when first needed
+        # manifests the change renamed {index path: base path} and deleted, asked once
+        self._delta: tuple[dict[str, str], tuple[str, ...]] | None = None
 
     def prefetch(self, paths: Iterable[str]) -> None:
         """Read every path not read yet in one request to the run's one ``git cat-file``."""
@@ -137,9 +138,21 @@ class Snapshot:
         there, the base manifest git's rename detection pairs it with (a moved project)."""
         if self.read(rel) is not None:
             return rel
-        if self._renames is None:
-            self._renames = self.git.renamed(self.commit, manifest_module.NAMES)
-        return self._renames.get(rel, rel)
+        return self._manifest_delta()[0].get(rel, rel)
+
+    def removed(self, found: Iterable[str], under: str) -> tuple[str, ...]:
+        """Base manifests under ``under`` that the change deletes, or moves to a path where
+        discovery did not ``found`` them (a folder it skips, such as ``node_modules/``)."""
+        renamed, deleted = self._manifest_delta()
+        found = set(found)
+        gone = [*deleted, *(base for head, base in renamed.items() if head not in found)]
+        inside = under in ("", ".")
+        return tuple(sorted(p for p in gone if inside or p.startswith(under.rstrip("/") + "/")))
+
+    def _manifest_delta(self) -> tuple[dict[str, str], tuple[str, ...]]:
+        if self._delta is None:
+            self._delta = self.git.changes_since(self.commit, manifest_module.NAMES)
+        return self._delta
 
     def read(self, path: str) -> bytes | None:
         """The file at the base commit, or None when it did not exist there."""

@@ -71,12 +71,17 @@ class _Run:
     def check_path(self, path: Path) -> None:
         repository = self._repository(path)
         found = manifest_search.scan([path], repository.git)
-        scan = Scan(repository, path, found.manifests)
+        snapshot = self._snapshot(repository, found.manifests)
+        removed = (
+            snapshot.removed((repository.rel(m) for m in found.manifests), repository.rel(path))
+            if snapshot is not None
+            else ()
+        )
+        scan = Scan(repository, path, found.manifests, removed)
         for rule in run_rules(self.settings):
             self.findings += _judge_run(rule, rule.check(scan) if rule.check else ())
         if self.settings.wants("MLP009"):
             self.findings += _judge_run(rule_of("MLP009"), _unsearched(repository, found))
-        snapshot = self._snapshot(repository, scan.manifests)
         projects = [
             Project(repository, manifest, self.settings, self.forced_policy, snapshot)
             for manifest in scan.manifests

@@ -160,10 +160,18 @@ class GitScope:
         The index, not the work tree, so a staged ``git mv`` counts as it will in CI, and
         no clean/smudge filter or stat refresh runs.
         """
+        return self.changes_since(base, names)[0]
+
+    def changes_since(
+        self, base: str, names: Iterable[str]
+    ) -> tuple[dict[str, str], tuple[str, ...]]:
+        """Files named ``names``, index against ``base``: the renamed ones ({path in the
+        index: path at base}) and the deleted ones (paths at base), in one diff-index."""
         specs = [f"*{name}" for name in names]
         out = self._run("diff-index", "--cached", "-M", "-z", "--name-status", base, "--", *specs)
         fields = out.split("\0")
         pairs: dict[str, str] = {}
+        deleted: list[str] = []
         index = 0
         while index < len(fields) and fields[index]:
             status = fields[index]
@@ -171,8 +179,10 @@ class GitScope:
                 pairs[fields[index + 2]] = fields[index + 1]
                 index += 3
             else:
+                if status.startswith("D") and index + 1 < len(fields):
+                    deleted.append(fields[index + 1])
                 index += 2
-        return pairs
+        return pairs, tuple(deleted)
 
     # -- commits and refs --------------------------------------------------------------
 

@@ -21,17 +21,21 @@ class Scan:
     repository: Repository
     path: Path
     manifests: tuple[Path, ...]
+    removed: tuple[str, ...] = ()  # pull-request mode: base manifests the change removes
 
 
 def manifest_missing(scan: Scan) -> Iterator[Problem]:
     """
     ## What it does
     Flags a PATH given to `mlpolicy check` under which no `mlpolicy.yaml` (or
-    `mlpolicy.yml`) exists.
+    `mlpolicy.yml`) exists. In pull-request mode it also flags each manifest the base
+    commit has that the change deletes, or moves where discovery does not look (a folder
+    it skips, such as `node_modules/` or `.venv/`).
 
     ## Why is this bad?
     Without a manifest there is no declared phase, so nothing can be checked; a gate that
-    silently passed here would let any repository through.
+    silently passed here would let any repository through. In a monorepo, deleting one
+    project's manifest would otherwise take that project out of the gate without a word.
 
     ## Example
     ```markdown title="README.md"
@@ -47,12 +51,20 @@ def manifest_missing(scan: Scan) -> Iterator[Problem]:
     phase: ideation
     ```
     """
-    if not scan.manifests:
+    if not scan.manifests and not scan.removed:
         where = scan.repository.rel(scan.path)
         yield Problem(
             f"no mlpolicy.yaml found under {where}",
             Location(where),
             "Run `mlpolicy init` in the project's directory to write a manifest.",
+        )
+    for rel in scan.removed:
+        yield Problem(
+            f"the base commit has a project manifest at {rel}; this change removes it or"
+            " moves it where mlpolicy does not look",
+            Location(rel),
+            f"Restore {rel}. A project leaves the gate only through a change of its own that"
+            " the policy owners approve: a removal is never silent.",
         )
 
 
