@@ -29,12 +29,10 @@ from mlpolicy.baseline import CHANGE_HINT, Snapshot, choose
 from mlpolicy.errors import UsageError
 from mlpolicy.findings import Location, Problem
 from mlpolicy.project import Repository
-from mlpolicy.safeio import FileProblem, read_bounded
 from mlpolicy.settings import PYPROJECT, Settings
 
 GIT_MISSING = "git is not on PATH: install git, or pass --no-git to skip the git-based rules"
 NO_BASE = "[tool.mlpolicy] was not applied: there is no usable base to read it from"
-POLICY_CAP = 1 << 20
 # Keys that decide whether there is a base at all: never taken from a base's own file.
 _MODE_KEYS = ("base", "no_git")
 
@@ -177,19 +175,6 @@ def _policy_at_base(
     if not real.is_relative_to(root):
         return None, None
     rel = real.relative_to(root).as_posix()
-    base = snapshot.read(rel)
-    if base is None:
+    if snapshot.read(rel) is None:
         return None, None
-    try:
-        current: bytes | None = read_bounded(real, POLICY_CAP)
-    except FileProblem:
-        current = None
-    if current == base:
-        return base, None
-    problem = Problem(
-        f"the change edits the policy file {rel}; its version at the base"
-        f" ({snapshot.commit[:7]}) was applied",
-        Location(rel),
-        CHANGE_HINT,
-    )
-    return base, problem
+    return snapshot.policy(real, rel)
