@@ -121,7 +121,9 @@ def test_a_check_keeps_one_entry_per_file_not_one_per_record(tmp_path: Path) -> 
     records = [run_record("a" * 40, f"run-{i}", metrics={"auc": i / 1000}) for i in range(300)]
     repo.write({"experiments/runs.jsonl": "\n".join(records) + "\n"})
     cache = tmp_path / "cache"
-    result = run_cli("check", cwd=repo.root, env={"MLPOLICY_CACHE_DIR": str(cache)})
+    # CI switches the cache off; this test is about what the cache keeps when it is on.
+    env = {"MLPOLICY_CACHE_DIR": str(cache), "CI": ""}
+    result = run_cli("check", cwd=repo.root, env=env)
     assert result.code in (0, 1), result.stderr
     assert 1 <= len(_entries(cache)) <= 3  # the manifest and a few files; no run record
 
@@ -136,7 +138,7 @@ def test_export_adds_no_entry_per_exported_record(tmp_path: Path) -> None:
     copy_sqlite(repo.root / "mlflow.db", commit)
     cache = tmp_path / "cache"
     out = repo.root / "runs.jsonl"
-    env = {"MLPOLICY_CACHE_DIR": str(cache)}
+    env = {"MLPOLICY_CACHE_DIR": str(cache), "CI": ""}  # the cache is on, as off CI
     result = run_cli(
         "export", "--from", "mlflow", "mlflow.db", "-o", str(out), cwd=repo.root, env=env
     )
