@@ -82,18 +82,22 @@ class _Run:
             self.findings += _judge_run(rule, rule.check(scan) if rule.check else ())
         if self.settings.wants("MLP009"):
             self.findings += _judge_run(rule_of("MLP009"), _unsearched(repository, found))
-        projects = [
-            Project(repository, manifest, self.settings, self.forced_policy, snapshot)
-            for manifest in scan.manifests
-        ]
+
+        def load(manifest: Path) -> Project:
+            return Project(repository, manifest, self.settings, self.forced_policy, snapshot)
+
         if self.settings.changed_only and snapshot is not None:
+            projects = [load(manifest) for manifest in scan.manifests]
             touched = baseline.touched(projects, repository.git, snapshot)
             self.notes.append(
                 f"{repository.rel(path)}: --changed-only: {len(touched)} of {len(projects)}"
                 f" projects are touched by the change since {snapshot.commit[:7]}"
             )
-            projects = touched
-        self.results += [check_project(project) for project in projects]
+            self.results += [check_project(project) for project in touched]
+            return
+        # One project at a time: what its readers parsed is dropped once it is judged, so
+        # memory does not grow with the number of projects.
+        self.results += [check_project(load(manifest)) for manifest in scan.manifests]
 
     def _repository(self, path: Path) -> Repository:
         found = Repository.containing(path, self.settings.use_git)
