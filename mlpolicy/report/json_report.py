@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from mlpolicy import __version__
-from mlpolicy.findings import CheckResult, Finding, ProjectResult, Severity
+from mlpolicy.findings import Artifact, CheckResult, Finding, ProjectResult, Severity
 
 
 def render(result: CheckResult, color: bool = False) -> str:
@@ -28,7 +28,7 @@ def as_dict(result: CheckResult) -> dict[str, Any]:
             "waived": result.waived,
         },
         "base": {"ref": result.base.ref, "commit": result.base.commit} if result.base else None,
-        "findings": [_finding(f) for f in result.findings],
+        "findings": [finding_json(f) for f in result.findings],
         "projects": [_project(p) for p in result.projects],
     }
 
@@ -40,15 +40,23 @@ def _project(project: ProjectResult) -> dict[str, Any]:
         "phase": project.phase,
         "base_phase": project.base_phase,
         "policy": {"source": project.policy_source, "sha256": project.policy_sha256},
-        "artifacts": [
-            {"kind": a.kind, "path": a.path, "format": a.format, "status": a.status}
-            for a in project.artifacts
-        ],
-        "findings": [_finding(f) for f in project.findings],
+        "artifacts": [artifact_json(a) for a in project.artifacts],
+        "findings": [finding_json(f) for f in project.findings],
     }
 
 
-def _finding(finding: Finding) -> dict[str, Any]:
+def artifact_json(artifact: Artifact) -> dict[str, str]:
+    """One artifact as the JSON report (and ``status --format json``) writes it."""
+    return {
+        "kind": artifact.kind,
+        "path": artifact.path,
+        "format": artifact.format,
+        "status": artifact.status,
+    }
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    """One finding as the JSON report (and ``status --format json``) writes it."""
     data: dict[str, Any] = {
         "rule": finding.rule,
         "name": finding.name,

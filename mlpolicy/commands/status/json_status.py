@@ -7,7 +7,8 @@ from typing import Any
 
 from mlpolicy import __version__
 from mlpolicy.commands.status.readiness import PhaseStatus, ProjectStatus, RequirementStatus, Status
-from mlpolicy.findings import Artifact, Finding
+from mlpolicy.findings import Finding
+from mlpolicy.report.json_report import artifact_json, finding_json
 
 
 def render(status: Status, color: bool = False) -> str:
@@ -51,33 +52,15 @@ def _requirement(row: RequirementStatus) -> dict[str, Any]:
         "label": row.label,
         "level": row.level,
         "status": row.status,
-        "artifacts": [_artifact(a) for a in row.artifacts],
+        "artifacts": [artifact_json(a) for a in row.artifacts],
         "findings": [_finding(f) for f in row.findings],
     }
 
 
-def _artifact(artifact: Artifact) -> dict[str, str]:
-    return {
-        "kind": artifact.kind,
-        "path": artifact.path,
-        "format": artifact.format,
-        "status": artifact.status,
-    }
-
-
 def _finding(finding: Finding) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "rule": finding.rule,
-        "name": finding.name,
-        "severity": finding.severity.value,
-        "message": finding.message,
-        "path": finding.location.path if finding.location else None,
-    }
-    # Unknown line/column are left out rather than written as 0 (SPEC section 9).
-    if finding.location and finding.location.line is not None:
-        data["line"] = finding.location.line
-    if finding.location and finding.location.column is not None:
-        data["column"] = finding.location.column
-    data["hint"] = finding.hint
+    """The JSON report's finding, with the requirement it counts against (status files
+    findings under requirements, and never lists waived ones)."""
+    data = finding_json(finding)
+    del data["waived"]
     data["requirement"] = finding.requirement
     return data
