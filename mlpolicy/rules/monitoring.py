@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mlpolicy.artifacts import monitoring
+from mlpolicy.artifacts import monitoring, unrecognised
 from mlpolicy.artifacts.alerts import MonitoringFile, short
 from mlpolicy.artifacts.monitoring import HEALTH, MLPOLICY, MODEL, Bundle
+from mlpolicy.artifacts.unrecognised import Unrecognised
 from mlpolicy.findings import Location, Problem, Severity
 from mlpolicy.rules.base import build_rule
 
@@ -31,7 +33,6 @@ _HINTS = {
         "`slackConfigs`, matchers as `{name, value, matchType}`) describes every field."
     ),
 }
-_SHOWN = 5  # files named in MLP401's message; the rest are counted
 
 
 def monitoring_missing(project: Project) -> Iterator[Problem]:
@@ -96,12 +97,8 @@ def monitoring_missing(project: Project) -> Iterator[Problem]:
 
 
 def _looked_at(files: tuple[MonitoringFile, ...]) -> str:
-    """The files read for MLP401 and why none is monitoring config, so none is skipped silently."""
-    if not files:
-        return ""
-    shown = [f"{f.path} ({_why_not(f)})" for f in files[:_SHOWN]]
-    more = f" and {len(files) - _SHOWN} more" if len(files) > _SHOWN else ""
-    return "; looked at " + ", ".join(shown) + more
+    """The files read for MLP401 and why none is monitoring config, as every kind words it."""
+    return unrecognised.looked_at([Unrecognised(Path(f.path), f.path, _why_not(f)) for f in files])
 
 
 def _why_not(file: MonitoringFile) -> str:

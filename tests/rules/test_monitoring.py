@@ -297,8 +297,8 @@ def test_unrecognised_files_alone_are_named_in_mlp401(repo: Repo) -> None:
     _, findings = _check(repo, files)
     assert _where(findings, "MLP401") == [("mlpolicy.yaml", 4)]
     message = next(f["message"] for f in findings if f["rule"] == "MLP401")
-    assert "deploy/tokens.yaml (a Kubernetes Secret without an alertmanager.yaml" in message
-    assert "deploy/app.yaml (a Kubernetes 'Deployment'" in message
+    assert "deploy/tokens.yaml: a Kubernetes Secret without an alertmanager.yaml" in message
+    assert "deploy/app.yaml: a Kubernetes 'Deployment'" in message
 
 
 def test_an_untracked_unrecognised_file_need_not_be_committed(repo: Repo) -> None:
