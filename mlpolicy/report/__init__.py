@@ -30,14 +30,10 @@ REPORTER_BY_NAME: dict[str, str] = {
 def renderer(name: str) -> Renderer:
     """The render function of format ``name``, given a result every format can encode."""
     module = importlib.import_module(f"mlpolicy.report.{REPORTER_BY_NAME[name]}")
+    from mlpolicy.report.escape import encodable
+
     render: Renderer = module.render
-
-    def render_encodable(result: CheckResult, color: bool) -> str:
-        from mlpolicy.report.escape import undecodable
-
-        return render(undecodable(result), color)
-
-    return render_encodable
+    return encodable(render)
 
 
 def plural(count: int, word: str) -> str:

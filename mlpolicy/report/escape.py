@@ -8,6 +8,7 @@ text report every control character is therefore written as an escape (``\\n``, 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import fields, is_dataclass, replace
 from typing import TypeVar
 
@@ -53,3 +54,12 @@ def undecodable(value: T) -> T:
         changes = {f.name: undecodable(getattr(value, f.name)) for f in fields(value)}
         return replace(value, **changes)
     return value
+
+
+def encodable(render: Callable[[T, bool], str]) -> Callable[[T, bool], str]:
+    """``render`` given :func:`undecodable`'s copy of its value: what every format needs."""
+
+    def render_encodable(value: T, color: bool) -> str:
+        return render(undecodable(value), color)
+
+    return render_encodable

@@ -45,14 +45,10 @@ class StatusSettings:
 def renderer(name: str) -> Renderer:
     """The render function of status format ``name``, given readiness it can encode."""
     module = importlib.import_module(f"mlpolicy.commands.status.{FORMATS[name]}")
+    from mlpolicy.report.escape import encodable
+
     render: Renderer = module.render
-
-    def render_encodable(readiness: Status, color: bool) -> str:
-        from mlpolicy.report.escape import undecodable
-
-        return render(undecodable(readiness), color)
-
-    return render_encodable
+    return encodable(render)
 
 
 def parse(params: Mapping[str, Any], trusted: Mapping[str, Any]) -> StatusSettings:
