@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mlpolicy import baseline, manifest_search
 from mlpolicy.baseline import Base, Snapshot
-from mlpolicy.facts import WaiverFacts
+from mlpolicy.facts import ProjectFacts, WaiverFacts
 from mlpolicy.findings import (
     Artifact,
     BaseInfo,
@@ -25,10 +25,12 @@ from mlpolicy.policy import Policy
 from mlpolicy.project import Project, Repository
 from mlpolicy.rules import rule as rule_of
 from mlpolicy.rules import rules
-from mlpolicy.rules.base import ARTIFACTS, PATHS, RUN, WAIVERS, Rule
+from mlpolicy.rules.base import PROJECT, RUN, WAIVERS, Rule
 from mlpolicy.rules.index import RULE_INDEX
 from mlpolicy.rules.manifest import Scan
 from mlpolicy.settings import Settings
+from mlpolicy.stages import ask_git
+from mlpolicy.stages import read as read_stage
 
 
 def check(
@@ -159,30 +161,30 @@ def _judge_run(rule: Rule, problems: Iterable[Problem]) -> list[Finding]:
 
 
 def check_project(project: Project) -> ProjectResult:
-    """Run the rules on ``project``, judge the problems they report, keep the selected ones.
+    """Read the project, ask git about it, then judge the frozen facts; keep the selected.
 
-    The artifact rules read the project (through its readers); what the reading established
-    is then frozen into :class:`ProjectFacts`, which the path and git rules judge, and the
-    waiver rules judge :class:`WaiverFacts`. Every rule runs whatever ``--select``/``--ignore``
-    say, and waivers are matched against all their findings; only then are the unselected
-    findings dropped. So selection never changes what is known (readers run, artifacts are
-    recorded for MLP501) nor which waivers are used (MLP007); the waiver rules, which change
-    nothing else, run only when selected.
+    The Read stage parses every artifact the project's phase requires and the Ask-git stage
+    asks every question about them, whatever ``--select``/``--ignore`` say; the rules then
+    judge the frozen :class:`ProjectFacts`, so selection never changes what is known (which
+    artifacts exist, are committed, readable or inside the repository). Every rule runs and
+    waivers are matched against all their findings (so MLP007 never depends on selection);
+    only then are the unselected findings dropped. The waiver rules, which change nothing
+    else, judge :class:`WaiverFacts` and run only when selected.
     """
+    in_force = read_stage.requirements(project)
+    readings = read_stage.read(project)
+    answers = ask_git.ask(project, readings, in_force)
+    facts = project.facts(readings, answers)
     wants = project.settings.wants
     candidates = project_rules(project)
     findings: list[Finding] = []
-    for rule in (r for r in candidates if r.stage == ARTIFACTS):
-        findings += _judge(project, rule, _capped(rule.id, _run(project, rule, project)))
-    project.resolve_declared()
-    facts = project.facts()
-    for rule in (r for r in candidates if r.stage == PATHS):
-        findings += _judge(project, rule, _capped(rule.id, _run(project, rule, facts)))
+    for rule in (r for r in candidates if r.stage == PROJECT):
+        findings += _judge(facts, rule, _capped(rule.id, _run(facts, rule, facts)))
     findings, used = _apply_waivers(project, findings, project.settings.date)
     findings = [f for f in findings if wants(f.rule)]
     waivers = _waiver_facts(project, used)
     for rule in (r for r in candidates if r.stage == WAIVERS and wants(r.id)):
-        findings += _judge(project, rule, _capped(rule.id, _run(project, rule, waivers)))
+        findings += _judge(facts, rule, _capped(rule.id, _run(facts, rule, waivers)))
     return ProjectResult(
         root=project.rel_root,
         manifest=project.manifest_rel,
@@ -192,7 +194,7 @@ def check_project(project: Project) -> ProjectResult:
         policy_sha256=project.policy.sha256,
         artifacts=_judged_artifacts(facts.artifacts, findings),
         findings=tuple(sorted(findings, key=Finding.sort_key)),
-        rules=tuple(sorted(r.id for r in candidates if wants(r.id) and _applies(project, r))),
+        rules=tuple(sorted(r.id for r in candidates if wants(r.id) and _applies(facts, r))),
     )
 
 
@@ -260,7 +262,7 @@ def _judged_artifacts(
     return tuple(sorted(judged, key=lambda a: (a.kind, a.path)))
 
 
-def _run(project: Project, rule: Rule, subject: object) -> Iterable[Problem]:
+def _run(project: ProjectFacts, rule: Rule, subject: object) -> Iterable[Problem]:
     """The rule's problems about ``subject`` (the project, or facts frozen from it);
     requirement rules run only where their requirement is in force.
 
@@ -277,7 +279,7 @@ def _run(project: Project, rule: Rule, subject: object) -> Iterable[Problem]:
     return rule.check(subject)
 
 
-def _applies(project: Project, rule: Rule) -> bool:
+def _applies(project: ProjectFacts, rule: Rule) -> bool:
     """True when ``rule`` can report on ``project``: the policy asks for it at its phase."""
     if rule.requirement is not None and (not project.loaded or project.phase is None):
         return False
@@ -285,7 +287,7 @@ def _applies(project: Project, rule: Rule) -> bool:
     return project.policy.severity(rule.id, rule.requirement, phase, rule.default) is not None
 
 
-def _judge(project: Project, rule: Rule, problems: Iterable[Problem]) -> list[Finding]:
+def _judge(project: ProjectFacts, rule: Rule, problems: Iterable[Problem]) -> list[Finding]:
     phase = project.phase if project.loaded else None
     findings = []
     for problem in problems:

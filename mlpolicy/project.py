@@ -6,13 +6,14 @@ import glob
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from mlpolicy import manifest as manifest_module
 from mlpolicy import policy as policy_module
 from mlpolicy import safeio
 from mlpolicy.errors import DocumentError, UsageError
-from mlpolicy.facts import ProjectFacts
+from mlpolicy.facts import GitAnswers, ProjectFacts, Readings
 from mlpolicy.findings import Artifact, Location, Problem
 from mlpolicy.manifest import Manifest, ManifestError
 from mlpolicy.policy import Policy
@@ -87,7 +88,12 @@ class Repository:
 
 
 class Project:
-    """A manifest's project; readers cache their results here, rules read them."""
+    """A manifest's project as the Read and Ask-git stages build it up.
+
+    Readers resolve paths through it, cache what they parsed on it and record what they
+    met (artifacts, paths leading out, unreadable files, history gaps); :meth:`facts` then
+    freezes all of it for the rules, which never see the project itself.
+    """
 
     def __init__(
         self,
@@ -417,18 +423,26 @@ class Project:
             if waiver.path is not None:
                 self.resolve(waiver.path, manifest.location(("waivers", index, "path")))
 
-    def facts(self) -> ProjectFacts:
-        """What reading established so far, frozen."""
+    def facts(self, readings: Readings, answers: GitAnswers) -> ProjectFacts:
+        """What the Read and Ask-git stages established, frozen for the rules."""
         return ProjectFacts(
             root=self.rel_root,
-            manifest=self.manifest_rel,
-            manifest_read=self.manifest is not None,
+            manifest_path=self.manifest_rel,
+            manifest=self.manifest,
+            policy=self.policy,
+            phase=self.phase,
+            loaded=self.loaded,
+            load_problems=MappingProxyType(dict(self.load_problems)),
+            base_phase=self.base_phase,
+            base_changes=tuple(self.base_changes),
+            readings=readings,
+            answers=answers,
+            git_used=self.git is not None,
             artifacts=tuple(sorted(self.artifacts.values(), key=lambda a: (a.kind, a.path))),
             policy_files=tuple(sorted(self.policy_files)),
             escapes=tuple(self.escapes.values()),
             unreadable=tuple(self.unreadable.values()),
             history_gaps=tuple(self.history_gaps.values()),
-            git=self.git,
         )
 
     # -- results -----------------------------------------------------------------------

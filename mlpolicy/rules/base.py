@@ -11,10 +11,10 @@ from mlpolicy.findings import Problem, Severity
 
 Check = Callable[[Any], Iterable[Problem]]
 
-# Stages run in order. RUN rules look at a whole PATH (discovery) rather than a project;
-# then artifact rules, then rules about what the artifact rules touched (path escapes);
-# then waivers are applied, then the waiver rules themselves (never waivable).
-RUN, ARTIFACTS, PATHS, WAIVERS = -1, 0, 1, 2
+# When a rule judges. RUN rules look at a whole PATH (discovery) rather than a project;
+# PROJECT rules judge a project's frozen facts (after the Read and Ask-git stages); then
+# waivers are applied, then the WAIVERS rules judge the waivers themselves (never waivable).
+RUN, PROJECT, WAIVERS = -1, 0, 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +28,7 @@ class Rule:
     summary: str
     check: Check | None = None
     doc: str = ""
-    stage: int = ARTIFACTS
+    stage: int = PROJECT
 
     @property
     def implemented(self) -> bool:
@@ -42,7 +42,7 @@ def build_rule(
     requirement: str | None,
     summary: str,
     check: Check,
-    stage: int = ARTIFACTS,
+    stage: int = PROJECT,
 ) -> Rule:
     """The rule ``rule_id``; the docstring of ``check`` is its documentation.
 

@@ -9,10 +9,10 @@ from mlpolicy.findings import Problem, Severity
 from mlpolicy.rules.base import build_rule
 
 if TYPE_CHECKING:
-    from mlpolicy.project import Project
+    from mlpolicy.facts import ProjectFacts
 
 
-def phase_skipped(project: Project) -> Iterator[Problem]:
+def phase_skipped(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     In pull-request mode (`--base`), flags a change that moves the manifest's `phase`
@@ -44,20 +44,20 @@ def phase_skipped(project: Project) -> Iterator[Problem]:
     phase: experimentation
     ```
     """
-    steps = _steps(project)
+    steps = _steps(facts)
     if steps is not None and steps[1] - steps[0] > 1:
-        ids = project.policy.phase_ids
+        ids = facts.policy.phase_ids
         skipped = ", ".join(ids[steps[0] + 1 : steps[1]])
         yield Problem(
             f'the change moves phase from "{ids[steps[0]]}" to "{ids[steps[1]]}",'
             f" skipping {skipped}",
-            project.manifest_location(("phase",)),
+            facts.manifest_location(("phase",)),
             f'Move to "{ids[steps[0] + 1]}" in this change; advance again once its'
             " requirements pass (`mlpolicy advance`).",
         )
 
 
-def phase_regressed(project: Project) -> Iterator[Problem]:
+def phase_regressed(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     In pull-request mode (`--base`), warns when a change moves the manifest's `phase`
@@ -87,28 +87,28 @@ def phase_regressed(project: Project) -> Iterator[Problem]:
     phase: experimentation
     ```
     """
-    steps = _steps(project)
+    steps = _steps(facts)
     if steps is not None and steps[1] < steps[0]:
-        ids = project.policy.phase_ids
+        ids = facts.policy.phase_ids
         yield Problem(
             f'the change moves phase back from "{ids[steps[0]]}" to "{ids[steps[1]]}"',
-            project.manifest_location(("phase",)),
+            facts.manifest_location(("phase",)),
             "If the project really goes back, say why in the pull request; the later"
             " phases' requirements are no longer checked.",
         )
 
 
-def _steps(project: Project) -> tuple[int, int] | None:
+def _steps(facts: ProjectFacts) -> tuple[int, int] | None:
     """Positions of the base and the changed phase in the policy's order, if both are known."""
-    if project.manifest is None or project.base_phase is None:
+    if facts.manifest is None or facts.base_phase is None:
         return None
-    ids = project.policy.phase_ids
-    if project.base_phase not in ids or project.manifest.phase not in ids:
+    ids = facts.policy.phase_ids
+    if facts.base_phase not in ids or facts.manifest.phase not in ids:
         return None
-    return ids.index(project.base_phase), ids.index(project.manifest.phase)
+    return ids.index(facts.base_phase), ids.index(facts.manifest.phase)
 
 
-def policy_changed(project: Project) -> Iterator[Problem]:
+def policy_changed(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     In pull-request mode (`--base`), warns that the change edits what the project is
@@ -155,7 +155,7 @@ def policy_changed(project: Project) -> Iterator[Problem]:
       threshold: 0.80
     ```
     """
-    yield from project.base_changes
+    yield from facts.base_changes
 
 
 RULES = (

@@ -11,10 +11,11 @@ from mlpolicy.rules.base import build_rule
 from mlpolicy.rules.helpers.markdown import absence, aliases, quoted
 
 if TYPE_CHECKING:
-    from mlpolicy.project import Project
+    from mlpolicy.artifacts.markdown import MarkdownFile
+    from mlpolicy.facts import ProjectFacts
 
 
-def design_doc_missing(project: Project) -> Iterator[Problem]:
+def design_doc_missing(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags a project without a usable design doc: the manifest's `artifacts.design_doc`
@@ -65,16 +66,16 @@ def design_doc_missing(project: Project) -> Iterator[Problem]:
     ```
     """
     yield from absence(
-        project,
+        facts,
         "design_doc",
-        design_doc.load(project),
+        facts.readings.design_doc,
         ", ".join(design_doc.DEFAULTS),
         "Write one at docs/design.md (`mlpolicy init` writes a template)"
         " or set `artifacts.design_doc` in the manifest.",
     )
 
 
-def design_doc_section_missing(project: Project) -> Iterator[Problem]:
+def design_doc_section_missing(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags each section the policy requires that has no heading in the design doc. By
@@ -133,11 +134,11 @@ def design_doc_section_missing(project: Project) -> Iterator[Problem]:
     Label delay of thirty days and a feedback loop from outreach, handled by a control group.
     ```
     """
-    found = design_doc.readable(project)
+    found = _readable(facts.readings.design_doc)
     if found is None:
         return
-    minimum = project.policy.design_doc.min_words
-    for match in design_doc.sections(project):
+    minimum = facts.policy.design_doc.min_words
+    for match in facts.readings.design_doc_sections:
         if not match.headings:
             yield Problem(
                 f'missing section "{match.name}" (a heading containing one of: {aliases(match)})',
@@ -146,7 +147,7 @@ def design_doc_section_missing(project: Project) -> Iterator[Problem]:
             )
 
 
-def design_doc_placeholder(project: Project) -> Iterator[Problem]:
+def design_doc_placeholder(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags every piece of template text left in the design doc, one finding per
@@ -206,10 +207,10 @@ def design_doc_placeholder(project: Project) -> Iterator[Problem]:
     Label delay of thirty days and a feedback loop from outreach, handled by a control group.
     ```
     """
-    found = design_doc.readable(project)
+    found = _readable(facts.readings.design_doc)
     if found is None:
         return
-    for match in found.document.placeholders(project.policy.design_doc.placeholders):
+    for match in found.document.placeholders(facts.policy.design_doc.placeholders):
         yield Problem(
             f'placeholder "{quoted(match.text)}" left in the design doc',
             Location(found.path, match.line, match.column),
@@ -217,7 +218,7 @@ def design_doc_placeholder(project: Project) -> Iterator[Problem]:
         )
 
 
-def design_doc_section_empty(project: Project) -> Iterator[Problem]:
+def design_doc_section_empty(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags a required design-doc section with fewer words of its own text than the
@@ -276,11 +277,11 @@ def design_doc_section_empty(project: Project) -> Iterator[Problem]:
     Label delay of thirty days and a feedback loop from outreach, handled by a control group.
     ```
     """
-    found = design_doc.readable(project)
+    found = _readable(facts.readings.design_doc)
     if found is None:
         return
-    minimum = project.policy.design_doc.min_words
-    for match in design_doc.sections(project):
+    minimum = facts.policy.design_doc.min_words
+    for match in facts.readings.design_doc_sections:
         counts = [found.document.word_count(spans) for spans in match.own]
         if counts and max(counts) < minimum:
             heading = match.headings[0]
@@ -292,7 +293,7 @@ def design_doc_section_empty(project: Project) -> Iterator[Problem]:
             )
 
 
-def design_doc_unapproved(project: Project) -> Iterator[Problem]:
+def design_doc_unapproved(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     From the experimentation phase on, flags a design doc whose YAML front matter does
@@ -361,7 +362,7 @@ def design_doc_unapproved(project: Project) -> Iterator[Problem]:
     Label delay of thirty days and a feedback loop from outreach, handled by a control group.
     ```
     """
-    found = design_doc.readable(project)
+    found = _readable(facts.readings.design_doc)
     if found is None:
         return
     front = found.document.front_matter
@@ -388,6 +389,11 @@ def design_doc_unapproved(project: Project) -> Iterator[Problem]:
 
 def _approved(status: object) -> bool:
     return isinstance(status, str) and status.strip().lower() == "approved"
+
+
+def _readable(found: MarkdownFile | None) -> MarkdownFile | None:
+    """The design doc when it exists and could be read; the content rules look only at this."""
+    return found if found is not None and found.status == "ok" else None
 
 
 RULES = (

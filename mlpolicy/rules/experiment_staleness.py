@@ -6,16 +6,15 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from mlpolicy import code_changes
-from mlpolicy.artifacts import experiments
 from mlpolicy.findings import Problem, Severity
 from mlpolicy.rules.base import build_rule
 
 if TYPE_CHECKING:
     from mlpolicy.artifacts.runs import Run
-    from mlpolicy.project import Project
+    from mlpolicy.facts import ProjectFacts
 
 
-def experiment_logs_stale(project: Project) -> Iterator[Problem]:
+def experiment_logs_stale(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags experiment logs whose runs were all made on older code: something under the
@@ -91,26 +90,12 @@ def experiment_logs_stale(project: Project) -> Iterator[Problem]:
     {"schema":"mlpolicy.runlog/v1","run_id":"gbm-2","experiment":"churn","started_at":"2026-11-27T09:12:00Z","status":"finished","git":{"commit":"c23e1d4f9fd49f3bf793237e43431e641f655921","dirty":false},"params":{"model":"gbm","lr":0.02},"metrics":{"val_auc":0.84}}
     ```
     """
-    git = project.git
-    watched = code_changes.watched_paths(project)
-    if git is None or not watched:
-        return
-    runs = [r for r in experiments.read(project).runs if r.commit and r.usable]
-    commits = git.commits(r.commit for r in runs if r.commit)
-    judged = [(commits[r.commit], r) for r in runs if r.commit in commits]
-    if not judged:
-        if runs and git.is_shallow():
-            code_changes.history_gap(
-                project,
-                "MLP205",
-                "cannot tell whether the experiment logs are stale: no run's commit is in"
-                " this shallow clone",
-                runs[0].location,
-            )
-        return
-    changes = code_changes.changes(git, [c for c, _ in judged], watched)
-    if any(changes[c.sha] is None for c, _ in judged):
-        return  # some finished run was made on the current code
+    changes = facts.answers.run_changes
+    commits = facts.answers.run_commits or {}
+    runs = [r for r in facts.readings.experiments.runs if r.usable]
+    judged = [(commits[r.commit], r) for r in runs if r.commit is not None and r.commit in commits]
+    if not changes or not judged or any(changes[c.sha] is None for c, _ in judged):
+        return  # nothing watched, no run's commit known, or a run was made on the current code
     commit, run = max(judged, key=lambda pair: pair[0].timestamp)
     yield _stale_run(run, changes[commit.sha])
 

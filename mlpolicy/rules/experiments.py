@@ -7,15 +7,12 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from mlpolicy import code_changes
-from mlpolicy.artifacts import experiments
 from mlpolicy.artifacts.runs import LogFile, Run
 from mlpolicy.findings import Location, Problem, Severity
-from mlpolicy.gitscope import GitError
 from mlpolicy.rules.base import build_rule
 
 if TYPE_CHECKING:
-    from mlpolicy.project import Project
+    from mlpolicy.facts import ProjectFacts
 
 _LOG_HINT = (
     "Log each training run with `mlpolicy log --experiment NAME --param K=V --metric K=V`"
@@ -26,7 +23,7 @@ _INVALID_HINT = "Fix or delete the record (`mlpolicy schema runlog --example` pr
 _SHOWN = 50
 
 
-def experiment_logs_missing(project: Project) -> Iterator[Problem]:
+def experiment_logs_missing(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags a project with no experiment log in a format mlpolicy reads, and every path
@@ -79,7 +76,7 @@ def experiment_logs_missing(project: Project) -> Iterator[Problem]:
     {"schema":"mlpolicy.runlog/v1","run_id":"gbm-1","experiment":"churn","started_at":"2026-11-26T15:30:00Z","status":"finished","git":{"commit":"c23e1d4f9fd49f3bf793237e43431e641f655921","dirty":false},"params":{"model":"gbm","lr":0.05},"metrics":{"val_auc":0.83}}
     ```
     """
-    logs = experiments.read(project)
+    logs = facts.readings.experiments
     for absent in logs.absent:
         yield Problem(
             f'experiment log "{absent.declared}" {absent.reason}',
@@ -90,7 +87,7 @@ def experiment_logs_missing(project: Project) -> Iterator[Problem]:
         looked = ", ".join(logs.searched) or "the declared paths"
         yield Problem(
             f"no experiment log found (looked for {looked})",
-            project.requirement_location("experiments"),
+            facts.requirement_location("experiments"),
             "Commit your tracker's log (mlflow.db, mlruns/, dvclive/, wandb/), turn it into"
             " a runlog with `mlpolicy export`, or log each training run with `mlpolicy log"
             " --experiment NAME --param K=V --metric K=V` (it appends to"
@@ -98,7 +95,7 @@ def experiment_logs_missing(project: Project) -> Iterator[Problem]:
         )
 
 
-def experiment_log_invalid(project: Project) -> Iterator[Problem]:
+def experiment_log_invalid(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags each run record that is not valid JSON, not UTF-8, or does not match
@@ -158,7 +155,7 @@ def experiment_log_invalid(project: Project) -> Iterator[Problem]:
     {"schema":"mlpolicy.runlog/v1","run_id":"gbm-1","experiment":"churn","started_at":"2026-11-26T15:30:00Z","status":"finished","git":{"commit":"c23e1d4f9fd49f3bf793237e43431e641f655921","dirty":false},"params":{"model":"gbm","lr":0.05},"metrics":{"val_auc":0.83}}
     ```
     """
-    for log in experiments.read(project).files:
+    for log in facts.readings.experiments.files:
         yield from _invalid_records(log)
 
 
@@ -177,7 +174,7 @@ def _invalid_records(log: LogFile) -> Iterator[Problem]:
         )
 
 
-def experiment_run_incomplete(project: Project) -> Iterator[Problem]:
+def experiment_run_incomplete(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags experiment logs in which no valid run is usable: finished, with at least one
@@ -232,7 +229,7 @@ def experiment_run_incomplete(project: Project) -> Iterator[Problem]:
     {"schema":"mlpolicy.runlog/v1","run_id":"gbm-2","experiment":"churn","started_at":"2026-11-26T16:02:00Z","status":"finished","git":{"commit":"c23e1d4f9fd49f3bf793237e43431e641f655921","dirty":false},"params":{"model":"gbm","lr":0.02},"metrics":{"val_auc":[{"step":0,"value":0.71},{"step":1,"value":0.83}]}}
     ```
     """
-    logs = experiments.read(project)
+    logs = facts.readings.experiments
     if not logs.recognised or any(run.usable for run in logs.runs):
         return
     if not logs.runs and any(log.invalid for log in logs.recognised):
@@ -269,7 +266,7 @@ def _lacks(run: Run) -> list[str]:
     return lacks + ([] if run.metrics else ["logs no metrics"])
 
 
-def experiment_run_untraceable(project: Project) -> Iterator[Problem]:
+def experiment_run_untraceable(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags each run that records no commit, names a commit that is not in the
@@ -327,25 +324,19 @@ def experiment_run_untraceable(project: Project) -> Iterator[Problem]:
     {"schema":"mlpolicy.runlog/v1","run_id":"gbm-2","experiment":"churn","started_at":"2026-11-27T09:12:00Z","status":"finished","git":{"commit":"c23e1d4f9fd49f3bf793237e43431e641f655921","dirty":false},"params":{"model":"gbm","lr":0.05},"metrics":{"val_auc":0.83}}
     ```
     """
-    runs = experiments.read(project).runs
-    known: frozenset[str] | None = None
-    if project.git is not None and runs:
-        try:
-            known = project.git.existing_commits(run.commit for run in runs if run.commit)
-        except GitError as exc:
-            where = Location(runs[0].location.path)
-            yield Problem(f"could not look the runs' commits up in git: {exc}", where)
-    shallow = project.git is not None and project.git.is_shallow()
+    runs = facts.readings.experiments.runs
+    answers = facts.answers
+    known = frozenset(answers.run_commits) if answers.run_commits is not None else None
+    if answers.run_commit_error is not None and runs:
+        where = Location(runs[0].location.path)
+        yield Problem(
+            f"could not look the runs' commits up in git: {answers.run_commit_error}", where
+        )
     for run in runs:
         lookup = known
-        if shallow and known is not None and run.commit and run.commit not in known:
+        if answers.shallow and known is not None and run.commit and run.commit not in known:
             # A shallow clone lacks old commits: "not in history" cannot be told from "not
-            # fetched", so this is MLP505 (fetch more), never a false MLP204.
-            message = (
-                f"cannot tell whether commit {run.commit[:12]} of the runs in"
-                f" {run.location.path} is in the history: this clone is shallow"
-            )
-            code_changes.history_gap(project, f"runs:{run.location.path}", message, run.location)
+            # fetched", so the Ask-git stage noted a history gap (MLP505), never a false MLP204.
             lookup = None
         reasons = _untraceable(run, lookup)
         if reasons:
@@ -387,7 +378,7 @@ def _no_history_commit(path: str, git_asked: bool) -> tuple[str, str]:
     )
 
 
-def quality_bar_missing(project: Project) -> Iterator[Problem]:
+def quality_bar_missing(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags a manifest without a `quality_bar`, once the policy requires one (by default
@@ -464,16 +455,16 @@ def quality_bar_missing(project: Project) -> Iterator[Problem]:
       threshold: 0.80
     ```
     """
-    if project.manifest is not None and project.manifest.quality_bar is None:
+    if facts.manifest is not None and facts.manifest.quality_bar is None:
         yield Problem(
             "no quality_bar declared: nothing says when the model is good enough for production",
-            project.manifest_location(("phase",)),
+            facts.manifest_location(("phase",)),
             "Declare it in the manifest, e.g. "
             "`quality_bar: {metric: val_auc, goal: maximize, threshold: 0.80}`.",
         )
 
 
-def quality_bar_unmet(project: Project) -> Iterator[Problem]:
+def quality_bar_unmet(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags a declared `quality_bar` that no finished run meets: with `goal: maximize` a
@@ -553,19 +544,19 @@ def quality_bar_unmet(project: Project) -> Iterator[Problem]:
     {"schema":"mlpolicy.runlog/v1","run_id":"gbm-2","experiment":"churn","started_at":"2026-11-27T10:04:00Z","status":"finished","git":{"commit":"c23e1d4f9fd49f3bf793237e43431e641f655921","dirty":false},"params":{"model":"gbm","lr":0.02,"features":"v2"},"metrics":{"val_auc":0.87}}
     ```
     """
-    bar = project.manifest.quality_bar if project.manifest else None
+    bar = facts.manifest.quality_bar if facts.manifest else None
     if bar is None:
         return
     measured = [
         (run, run.metrics[bar.metric])
-        for run in experiments.read(project).runs
+        for run in facts.readings.experiments.runs
         if run.status == "finished" and math.isfinite(run.metrics.get(bar.metric, math.nan))
     ]
     if any(bar.met_by(value) for _, value in measured):
         return
     sign = ">=" if bar.goal == "maximize" else "<="
     need = f"{bar.metric} {sign} {_number(bar.threshold)} (goal: {bar.goal})"
-    where = project.manifest_location(("quality_bar",))
+    where = facts.manifest_location(("quality_bar",))
     hint = "Log a finished run that meets the bar; changing the bar deserves its own review."
     if not measured:
         yield Problem(f'no finished run records "{bar.metric}"; the bar needs {need}', where, hint)

@@ -1,21 +1,20 @@
 """Rules about what git holds: MLP501 artifact-untracked, MLP505 history-unavailable.
 
-Both run at the PATHS stage, on the facts frozen once the readers of the ARTIFACTS stage
-have recorded what they found and the freshness checks what history could not answer.
+Both judge a project's frozen facts: the Read stage recorded the artifacts, and the Ask-git
+stage where each stands in the index and what the clone's history could not answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from mlpolicy.artifacts import trackers
 from mlpolicy.findings import Artifact, Location, Problem, Severity
-from mlpolicy.rules.base import PATHS, build_rule
+from mlpolicy.rules.base import build_rule
 
 if TYPE_CHECKING:
     from mlpolicy.facts import ProjectFacts
-    from mlpolicy.gitscope import GitScope
 
 # The policy requirement each artifact kind belongs to: MLP501 takes that requirement's
 # severity, so an untracked model card (a warning requirement) is a warning.
@@ -86,43 +85,49 @@ def artifact_untracked(facts: ProjectFacts) -> Iterator[Problem]:
     ```text title=".gitignore" delete
     ```
     """
-    git = facts.git
-    if git is None or not facts.manifest_read:
+    index = facts.answers.index
+    if not facts.git_used or not facts.manifest_read:
         return
-    covered = _covered_stores(git, facts.artifacts)
+    covered = _covered_stores(index, facts.artifacts)
     for artifact in facts.artifacts:
         if artifact.status in ABSENT | UNUSED or artifact.path in covered:
             continue
-        if not git.is_tracked(artifact.path) and (git.root / artifact.path).exists():
+        if index.get(artifact.path) in _ON_DISK_NOT_TRACKED:
             requirement = REQUIREMENT_BY_KIND.get(artifact.kind, artifact.kind)
             label = artifact.kind.replace("_", " ")
             export = trackers.export_hint(artifact.format, artifact.path, facts.root)
-            yield _untracked(git, artifact.path, label, requirement, export)
-    for path in (facts.manifest, *facts.policy_files):
-        if not git.is_tracked(path) and (git.root / path).is_file():
-            label = "manifest" if path == facts.manifest else "policy file"
-            yield _untracked(git, path, label, None)
+            yield _untracked(index, artifact.path, label, requirement, export)
+    for path in (facts.manifest_path, *facts.policy_files):
+        if index.get(path) in _ON_DISK_NOT_TRACKED:
+            label = "manifest" if path == facts.manifest_path else "policy file"
+            yield _untracked(index, path, label, None)
 
 
-def _covered_stores(git: GitScope, artifacts: tuple[Artifact, ...]) -> set[str]:
+_ON_DISK_NOT_TRACKED = frozenset({"untracked", "ignored"})
+
+
+def _covered_stores(index: Mapping[str, str], artifacts: tuple[Artifact, ...]) -> set[str]:
     """Untracked experiment logs left to MLP208: committed logs already satisfy the need."""
     logs = [a for a in artifacts if a.kind == "experiments" and a.status not in ABSENT]
-    if not any(a.status == "ok" and git.is_tracked(a.path) for a in logs):
+    if not any(a.status == "ok" and index.get(a.path) == "tracked" for a in logs):
         return set()
-    return {a.path for a in logs if not git.is_tracked(a.path)}
+    return {a.path for a in logs if index.get(a.path) != "tracked"}
 
 
 def _untracked(
-    git: GitScope, path: str, label: str, requirement: str | None, export: str | None = None
+    index: Mapping[str, str],
+    path: str,
+    label: str,
+    requirement: str | None,
+    export: str | None = None,
 ) -> Problem:
     """``export``: for a tracker's local store, exporting it beats committing a database."""
     message = f"{label} {path} exists but is not in the git index"
-    return Problem(message, Location(path), export or _commit_hint(git, path), requirement)
+    return Problem(message, Location(path), export or _commit_hint(index, path), requirement)
 
 
-def _commit_hint(git: GitScope, path: str) -> str:
-    prefix = path.rstrip("/") + "/"
-    if any(p == path or p.startswith(prefix) for p in git.untracked):
+def _commit_hint(index: Mapping[str, str], path: str) -> str:
+    if index.get(path) == "untracked":
         return f"Commit it: `git add {path}`."
     return (
         f"It is ignored (`git check-ignore -v {path}` says by what): stop ignoring it,"
@@ -195,7 +200,6 @@ RULES = (
         None,
         "A required artifact exists on disk but is not in the git index",
         artifact_untracked,
-        stage=PATHS,
     ),
     build_rule(
         "MLP505",
@@ -204,6 +208,5 @@ RULES = (
         None,
         "Git history needed for a check is missing (shallow clone, unknown base)",
         history_unavailable,
-        stage=PATHS,
     ),
 )

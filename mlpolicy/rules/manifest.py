@@ -11,7 +11,8 @@ from mlpolicy.findings import Location, Problem, Severity
 from mlpolicy.rules.base import RUN, build_rule
 
 if TYPE_CHECKING:
-    from mlpolicy.project import Project, Repository
+    from mlpolicy.facts import ProjectFacts
+    from mlpolicy.project import Repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +69,7 @@ def manifest_missing(scan: Scan) -> Iterator[Problem]:
         )
 
 
-def manifest_unparseable(project: Project) -> Iterator[Problem]:
+def manifest_unparseable(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags a manifest that cannot be read as YAML: a syntax error, a duplicate key, an
@@ -92,10 +93,10 @@ def manifest_unparseable(project: Project) -> Iterator[Problem]:
     phase: ideation
     ```
     """
-    yield from project.load_problems.get("MLP002", ())
+    yield from facts.load_problems.get("MLP002", ())
 
 
-def manifest_invalid(project: Project) -> Iterator[Problem]:
+def manifest_invalid(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags a manifest that parses but does not match `schemas/manifest.schema.json`: an
@@ -121,10 +122,10 @@ def manifest_invalid(project: Project) -> Iterator[Problem]:
     phase: production
     ```
     """
-    yield from project.load_problems.get("MLP003", ())
+    yield from facts.load_problems.get("MLP003", ())
 
 
-def policy_invalid(project: Project) -> Iterator[Problem]:
+def policy_invalid(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags a policy named by the manifest's `policy:` key that is missing, unparseable or
@@ -158,7 +159,7 @@ def policy_invalid(project: Project) -> Iterator[Problem]:
         requires: {design_doc: error}
     ```
     """
-    yield from project.load_problems.get("MLP004", ())
+    yield from facts.load_problems.get("MLP004", ())
 
 
 RULES = (

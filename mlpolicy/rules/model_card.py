@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from mlpolicy.artifacts import model_card
 from mlpolicy.artifacts.markdown import MarkdownDocument
 from mlpolicy.artifacts.sections import SectionMatch
 from mlpolicy.findings import Location, Problem, Severity
@@ -13,11 +12,11 @@ from mlpolicy.rules.base import build_rule
 from mlpolicy.rules.helpers.markdown import absence, aliases, quoted
 
 if TYPE_CHECKING:
+    from mlpolicy.facts import ProjectFacts
     from mlpolicy.policy import DocumentSpec
-    from mlpolicy.project import Project
 
 
-def model_card_missing(project: Project) -> Iterator[Problem]:
+def model_card_missing(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags a project in production without a usable model card: the manifest's
@@ -77,16 +76,16 @@ def model_card_missing(project: Project) -> Iterator[Problem]:
     ```
     """
     yield from absence(
-        project,
+        facts,
         "model_card",
-        model_card.load(project),
+        facts.readings.model_card,
         "MODEL_CARD.md, model_card.md, README.md with `model-index` front matter",
         "Write MODEL_CARD.md (intended use, training data, evaluation, limitations)"
         " or set `artifacts.model_card` in the manifest.",
     )
 
 
-def model_card_incomplete(project: Project) -> Iterator[Problem]:
+def model_card_incomplete(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     In production, flags each section the policy requires of the model card that is
@@ -145,11 +144,11 @@ def model_card_incomplete(project: Project) -> Iterator[Problem]:
     Weaker for enterprise accounts (AUC 0.77); retrain monthly as pricing shifts behaviour.
     ```
     """
-    found = model_card.load(project)
+    found = facts.readings.model_card
     if found is None or found.status != "ok":
         return
-    spec = project.policy.model_card
-    for match in model_card.sections(project):
+    spec = facts.policy.model_card
+    for match in facts.readings.model_card_sections:
         problem = _incomplete(found.document, match, spec)
         if problem is not None:
             message, line, column = problem

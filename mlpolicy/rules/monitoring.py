@@ -14,7 +14,7 @@ from mlpolicy.findings import Location, Problem, Severity
 from mlpolicy.rules.base import build_rule
 
 if TYPE_CHECKING:
-    from mlpolicy.project import Project
+    from mlpolicy.facts import ProjectFacts
 
 _FORMATS_HINT = (
     "Add monitoring/monitoring.yaml (`mlpolicy schema monitoring` shows its format), "
@@ -35,7 +35,7 @@ _HINTS = {
 }
 
 
-def monitoring_missing(project: Project) -> Iterator[Problem]:
+def monitoring_missing(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags a project with no monitoring config: no mlpolicy `monitoring.yaml`, Prometheus
@@ -80,7 +80,7 @@ def monitoring_missing(project: Project) -> Iterator[Problem]:
       retention_days: 30
     ```
     """
-    found = monitoring.read(project)
+    found = facts.readings.monitoring
     for path, where in found.missing:
         yield Problem(
             f'declared monitoring path "{path}" holds no monitoring file', where, _FORMATS_HINT
@@ -89,9 +89,7 @@ def monitoring_missing(project: Project) -> Iterator[Problem]:
         return
     yield Problem(
         "no monitoring config found" + _looked_at(found.files),
-        project.manifest_location(
-            ("artifacts", "monitoring") if _declared(project) else ("phase",)
-        ),
+        facts.manifest_location(("artifacts", "monitoring") if _declared(facts) else ("phase",)),
         _FORMATS_HINT,
     )
 
@@ -109,7 +107,7 @@ def _why_not(file: MonitoringFile) -> str:
     return f"{file.format}, not monitoring config"
 
 
-def monitoring_invalid(project: Project) -> Iterator[Problem]:
+def monitoring_invalid(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags a malformed monitoring file: YAML that does not parse, a `monitoring.yaml` that
@@ -151,13 +149,13 @@ def monitoring_invalid(project: Project) -> Iterator[Problem]:
       predictions: s3://ml-logs/churn/predictions/
     ```
     """
-    for item in monitoring.read(project).files:
+    for item in facts.readings.monitoring.files:
         hint = _HINTS.get(item.format, "Fix the file at that position.")
         for issue in item.issues:
             yield Problem(issue.message, issue.location, hint)
 
 
-def monitoring_incomplete(project: Project) -> Iterator[Problem]:
+def monitoring_incomplete(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags monitoring that leaves a required coverage category out, one finding per
@@ -210,7 +208,7 @@ def monitoring_incomplete(project: Project) -> Iterator[Problem]:
       predictions: s3://ml-logs/churn/predictions/
     ```
     """
-    found = monitoring.read(project)
+    found = facts.readings.monitoring
     # Without config (MLP401) or with a file that does not parse (MLP402), coverage
     # cannot be judged; those rules already fail the project.
     if not found.recognised or _unparseable(found):
@@ -235,7 +233,7 @@ def monitoring_incomplete(project: Project) -> Iterator[Problem]:
         )
 
 
-def alert_unrouted(project: Project) -> Iterator[Problem]:
+def alert_unrouted(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags a check or alert that reaches nobody: a `monitoring.yaml` check without
@@ -287,7 +285,7 @@ def alert_unrouted(project: Project) -> Iterator[Problem]:
       predictions: s3://ml-logs/churn/predictions/
     ```
     """
-    found = monitoring.read(project)
+    found = facts.readings.monitoring
     for check in found.checks:
         if check.route is None:
             silent = ", ".join(short(name) for name in found.silent_receivers(check))
@@ -305,7 +303,7 @@ def alert_unrouted(project: Project) -> Iterator[Problem]:
             )
 
 
-def logging_missing(project: Project) -> Iterator[Problem]:
+def logging_missing(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags a project whose monitoring bundle declares no logging destination: no
@@ -349,18 +347,18 @@ def logging_missing(project: Project) -> Iterator[Problem]:
       retention_days: 30
     ```
     """
-    found = monitoring.read(project)
+    found = facts.readings.monitoring
     if any(entry.destinations for entry in found.logging):
         return
     declared = next((entry.location for entry in found.logging), None)
     yield Problem(
         "no prediction or input logging destination is declared",
-        declared or _primary(found) or project.manifest_location(("phase",)),
+        declared or _primary(found) or facts.manifest_location(("phase",)),
         "Add `logging: {predictions: <URI or path>, inputs: <URI or path>}` to monitoring.yaml.",
     )
 
 
-def alert_without_runbook(project: Project) -> Iterator[Problem]:
+def alert_without_runbook(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Warns about a check or alert without a runbook link: no `runbook:` on a
@@ -399,7 +397,7 @@ def alert_without_runbook(project: Project) -> Iterator[Problem]:
       predictions: s3://ml-logs/churn/predictions/
     ```
     """
-    for check in monitoring.read(project).checks:
+    for check in facts.readings.monitoring.checks:
         if check.runbook is None:
             yield Problem(
                 f'{check.kind} "{check.name}" has no runbook link',
@@ -418,8 +416,8 @@ def _primary(found: Bundle) -> Location | None:
     return Location(files[0].path) if files else None
 
 
-def _declared(project: Project) -> bool:
-    return project.manifest is not None and "monitoring" in project.manifest.artifacts
+def _declared(facts: ProjectFacts) -> bool:
+    return facts.manifest is not None and "monitoring" in facts.manifest.artifacts
 
 
 RULES = (

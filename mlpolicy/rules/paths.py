@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from mlpolicy.findings import Problem, Severity
-from mlpolicy.rules.base import PATHS, build_rule
+from mlpolicy.rules.base import build_rule
 
 if TYPE_CHECKING:
     from mlpolicy.facts import ProjectFacts
@@ -52,6 +52,5 @@ RULES = (
         None,
         "A path is absolute, climbs out with `..`, or is a symlink leading outside the repository",
         artifact_path_escapes,
-        stage=PATHS,
     ),
 )

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from mlpolicy.artifacts import dvc_lock
 from mlpolicy.findings import Problem, Severity
 from mlpolicy.rules.base import build_rule
 
 if TYPE_CHECKING:
-    from mlpolicy.project import Project
+    from mlpolicy.facts import ProjectFacts
 
 _STAGE_HINT = (
     "Run `dvc repro` (it reruns what changed and rewrites dvc.lock), then commit dvc.lock "
@@ -19,7 +18,7 @@ _STAGE_HINT = (
 _LOCK_HINT = "Regenerate dvc.lock with `dvc repro` (or `dvc commit`) and commit it."
 
 
-def pipeline_lock_stale(project: Project) -> Iterator[Problem]:
+def pipeline_lock_stale(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags each stage of a `dvc.yaml` whose `dvc.lock` entry no longer matches, as
@@ -107,7 +106,7 @@ def pipeline_lock_stale(project: Project) -> Iterator[Problem]:
           size: 10
     ```
     """
-    for stale in dvc_lock.read(project):
+    for stale in facts.readings.dvc_lock:
         hint = _STAGE_HINT if stale.stage is not None else _LOCK_HINT
         yield Problem(stale.message, stale.location, hint)
 

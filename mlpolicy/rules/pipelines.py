@@ -11,7 +11,7 @@ from mlpolicy.findings import Location, Problem, Severity
 from mlpolicy.rules.base import build_rule
 
 if TYPE_CHECKING:
-    from mlpolicy.project import Project
+    from mlpolicy.facts import ProjectFacts
 
 _MISSING_HINT = (
     "Commit the pipeline definition (dvc.yaml, a compiled Kubeflow or Argo workflow, or an "
@@ -32,7 +32,7 @@ _INVALID_HINTS = {
 }
 
 
-def pipeline_missing(project: Project) -> Iterator[Problem]:
+def pipeline_missing(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags a project with no pipeline definition mlpolicy recognises, and every path under
@@ -110,21 +110,21 @@ def pipeline_missing(project: Project) -> Iterator[Problem]:
           - model.pkl
     ```
     """
-    found = pipelines.read(project)
+    found = facts.readings.pipelines
     for absent in found.absent:
         message = f'pipeline definition "{absent.rel}" {absent.reason}'
         yield Problem(message + looked_at(absent.looked_at), absent.location, _MISSING_HINT)
     if not found.definitions and not found.absent:
         if found.declared:
-            where = project.manifest_location(("artifacts", "pipelines"))
+            where = facts.manifest_location(("artifacts", "pipelines"))
             message = "no usable pipeline definition: every declared path was refused"
         else:
-            where = project.manifest_location(("phase",))
+            where = facts.manifest_location(("phase",))
             message = f"no pipeline definition found ({pipelines.LOCATIONS})"
         yield Problem(message + looked_at(found.unrecognised), where, _MISSING_HINT)
 
 
-def pipeline_invalid(project: Project) -> Iterator[Problem]:
+def pipeline_invalid(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags each problem in a pipeline definition, at its line and column: YAML or Python
@@ -208,7 +208,7 @@ def pipeline_invalid(project: Project) -> Iterator[Problem]:
           - model.pkl
     ```
     """
-    for definition in pipelines.read(project).definitions:
+    for definition in facts.readings.pipelines.definitions:
         hint = _INVALID_HINTS.get(definition.format)
         for defect in definition.defects:
             where = Location(definition.rel, defect.line, defect.column)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from mlpolicy.artifacts import experiments, trackers
+from mlpolicy.artifacts import trackers
 from mlpolicy.findings import Location, Problem, Severity
 from mlpolicy.rules.base import build_rule
 
 if TYPE_CHECKING:
-    from mlpolicy.project import Project
+    from mlpolicy.facts import ProjectFacts
 
 
-def experiment_store_uncommitted(project: Project) -> Iterator[Problem]:
+def experiment_store_uncommitted(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags an experiment log that exists on disk but is not in the git index, typically a
@@ -81,9 +81,9 @@ def experiment_store_uncommitted(project: Project) -> Iterator[Problem]:
     ```yaml title="mlruns/1/5f0c2a9e/meta.yaml" delete
     ```
     """
-    logs = experiments.read(project)
+    logs = facts.readings.experiments
     for store in logs.stores_left_out:
-        export = trackers.export_hint(store.format, store.path, project.rel_root)
+        export = trackers.export_hint(store.format, store.path, facts.root)
         yield Problem(
             f"experiment store {store.path} ({store.format}) is not committed;"
             f" its {len(store.runs)} runs are not counted as evidence",

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from mlpolicy.findings import Problem, Severity
-from mlpolicy.rules.base import PATHS, build_rule
+from mlpolicy.rules.base import build_rule
 
 if TYPE_CHECKING:
     from mlpolicy.facts import ProjectFacts
@@ -72,6 +72,5 @@ RULES = (
         None,
         "A file or folder that must be read cannot be (permission denied, FIFO, symlink loop)",
         artifact_unreadable,
-        stage=PATHS,
     ),
 )

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from mlpolicy.artifacts import evidence as formats
-from mlpolicy.artifacts import pipelines, validation
-from mlpolicy.artifacts.evidence import Evidence
+from mlpolicy.artifacts import validation
 from mlpolicy.artifacts.unrecognised import looked_at
-from mlpolicy.findings import Artifact, Problem, Severity
+from mlpolicy.findings import Location, Problem, Severity
 from mlpolicy.rules.base import build_rule
-from mlpolicy.rules.helpers import evidence_history
 
 if TYPE_CHECKING:
-    from mlpolicy.project import Project
+    from mlpolicy.facts import ProjectFacts
 
 _ATTEST = "`mlpolicy attest PIPELINE... --junit REPORT`"
 _MISSING_HINT = (
@@ -29,7 +26,7 @@ _LABELS = {
 }
 
 
-def pipeline_validation_missing(project: Project) -> Iterator[Problem]:
+def pipeline_validation_missing(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags a project with no pipeline validation evidence, every path under
@@ -106,7 +103,7 @@ def pipeline_validation_missing(project: Project) -> Iterator[Problem]:
     </testsuite></testsuites>
     ```
     """
-    found = validation.read(project)
+    found = facts.readings.validation
     for absent in found.absent:
         message = f'pipeline validation evidence "{absent.rel}" {absent.reason}'
         yield Problem(message + looked_at(absent.looked_at), absent.location, _MISSING_HINT)
@@ -115,7 +112,7 @@ def pipeline_validation_missing(project: Project) -> Iterator[Problem]:
             message = f"{evidence.rel} is not usable validation evidence: {evidence.message}"
             yield Problem(message, evidence.location, _MISSING_HINT)
     if not found.evidence and not found.absent:
-        declared = project.declared(validation.KIND) is not None
+        declared = facts.declares(validation.KIND)
         key = ("artifacts", validation.KIND) if declared else ("phase",)
         message = (
             "no usable validation evidence: every declared path was refused"
@@ -123,10 +120,10 @@ def pipeline_validation_missing(project: Project) -> Iterator[Problem]:
             else f"no pipeline validation evidence found ({validation.LOCATIONS})"
         )
         message += looked_at(found.unrecognised)
-        yield Problem(message, project.manifest_location(key), _MISSING_HINT)
+        yield Problem(message, facts.manifest_location(key), _MISSING_HINT)
 
 
-def pipeline_validation_failed(project: Project) -> Iterator[Problem]:
+def pipeline_validation_failed(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags validation evidence that does not show a passing validation: a JUnit report
@@ -209,7 +206,7 @@ def pipeline_validation_failed(project: Project) -> Iterator[Problem]:
     </testsuite></testsuites>
     ```
     """
-    for evidence in validation.read(project).usable:
+    for evidence in facts.readings.validation.usable:
         if not evidence.passed:
             label = _LABELS.get(evidence.format, evidence.format)
             yield Problem(
@@ -219,7 +216,7 @@ def pipeline_validation_failed(project: Project) -> Iterator[Problem]:
             )
 
 
-def pipeline_validation_stale(project: Project) -> Iterator[Problem]:
+def pipeline_validation_stale(facts: ProjectFacts) -> Iterator[Problem]:
     """
     ## What it does
     Flags validation evidence older than what it validated. A record written by
@@ -320,47 +317,36 @@ def pipeline_validation_stale(project: Project) -> Iterator[Problem]:
     }
     ```
     """
-    for evidence in validation.read(project).usable:
+    for evidence in facts.readings.validation.usable:
         if evidence.inputs_sha256 is None:
-            yield from _stale_by_history(project, evidence)
+            yield from _stale_by_history(facts, evidence.rel)
             continue
-        stale, first = _stale_inputs(project, evidence)
-        if stale:
-            project.record(Artifact(validation.KIND, evidence.rel, evidence.format, "stale"))
-            key = ("inputs_sha256", first) if first else ("inputs_sha256",)
+        drift = facts.readings.validation_inputs[evidence.rel]
+        if drift.stale:
+            key = ("inputs_sha256", drift.first) if drift.first else ("inputs_sha256",)
             yield Problem(
-                f"validation record is stale: {', '.join(stale)}",
+                f"validation record is stale: {', '.join(drift.stale)}",
                 validation.locate(evidence, key),
                 f"Rerun the pipeline's tests and {_ATTEST} over every pipeline file, then "
                 "commit the new record.",
             )
 
 
-def _stale_inputs(project: Project, evidence: Evidence) -> tuple[list[str], str | None]:
-    """What changed since the record was written, and the first changed input's key."""
-    recorded = evidence.inputs_sha256 or {}
-    resolved = validation.resolve_inputs(project, evidence)
-    stale, first = [], None
-    for key, path in resolved.items():
-        current = validation.file_sha256(path)
-        if current != recorded[key]:
-            stale.append(f"{key} {'was deleted' if current is None else 'changed'}")
-            first = first or key
-    covered = {os.path.normpath(path) for path in resolved.values()}
-    for definition in pipelines.read(project).definitions:
-        if os.path.normpath(definition.path) not in covered:
-            stale.append(f"{definition.rel} is not covered by the record")
-    return stale, first
-
-
-def _stale_by_history(project: Project, evidence: Evidence) -> Iterator[Problem]:
-    """Staleness of evidence that carries no input hashes (JUnit, Great Expectations).
-
-    The hook for the git-history check of SPEC section 5: such evidence is stale when a
-    commit touched the pipeline definitions or ``code_paths`` after the commit that last
-    changed the evidence (:func:`mlpolicy.rules.helpers.evidence_history.evidence_stale`).
-    """
-    return evidence_history.evidence_stale(project, evidence.rel, evidence.format)
+def _stale_by_history(facts: ProjectFacts, rel: str) -> Iterator[Problem]:
+    """Evidence without input hashes (JUnit, Great Expectations) is stale when the pipeline
+    definitions or ``code_paths`` changed after the commit that last changed it; the Ask-git
+    stage found both."""
+    last, change = facts.answers.evidence_history.get(rel, (None, None))
+    if last is None or change is None:
+        return  # never committed (MLP501 speaks for it), or nothing changed since
+    when = "at or before" if last.boundary else "in"
+    yield Problem(
+        f"validation evidence is stale: {change.describe()}, after {rel} was last"
+        f" committed {when} {last.describe()}",
+        Location(rel),
+        "Run the pipeline's validation again on the current code and commit the new"
+        " evidence (`mlpolicy attest` writes a record that carries input hashes).",
+    )
 
 
 RULES = (

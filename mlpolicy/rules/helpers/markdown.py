@@ -10,18 +10,18 @@ from mlpolicy.findings import Problem
 if TYPE_CHECKING:
     from mlpolicy.artifacts.markdown import MarkdownFile
     from mlpolicy.artifacts.sections import SectionMatch
-    from mlpolicy.project import Project
+    from mlpolicy.facts import ProjectFacts
 
 _SHOWN = 60  # characters of a matched placeholder quoted in a message
 
 
 def absence(
-    project: Project, kind: str, found: MarkdownFile | None, looked_for: str, hint: str
+    facts: ProjectFacts, kind: str, found: MarkdownFile | None, looked_for: str, hint: str
 ) -> Iterator[Problem]:
     """The problem with a Markdown artifact that is absent, declared but missing, or unreadable."""
     what = kind.replace("_", " ")
     if found is None:
-        where = project.requirement_location(kind)
+        where = facts.requirement_location(kind)
         yield Problem(f"no {what} found (looked for {looked_for})", where, hint)
     elif found.status == "missing":
         yield Problem(
