@@ -166,10 +166,10 @@ def check_project(project: Project) -> ProjectResult:
     The Read stage parses every artifact the project's phase requires and the Ask-git stage
     asks every question about them, whatever ``--select``/``--ignore`` say; the rules then
     judge the frozen :class:`ProjectFacts`, so selection never changes what is known (which
-    artifacts exist, are committed, readable or inside the repository). Every rule runs and
-    waivers are matched against all their findings (so MLP007 never depends on selection);
-    only then are the unselected findings dropped. The waiver rules, which change nothing
-    else, judge :class:`WaiverFacts` and run only when selected.
+    artifacts exist, are committed, readable or inside the repository). When MLP007 is
+    selected every rule runs and waivers are matched against all their findings (so an
+    unused waiver never depends on selection); only then are the unselected findings
+    dropped. The waiver rules judge :class:`WaiverFacts` and run only when selected.
     """
     in_force = read_stage.requirements(project)
     readings = read_stage.read(project)
@@ -178,7 +178,10 @@ def check_project(project: Project) -> ProjectResult:
     wants = project.settings.wants
     candidates = project_rules(project)
     findings: list[Finding] = []
-    for rule in (r for r in candidates if r.stage == PROJECT):
+    # Waivers are matched against every rule's findings, so that MLP007 (unused waiver) never
+    # depends on selection; without MLP007, a rule nobody selected cannot change the report.
+    judged = [r for r in candidates if r.stage == PROJECT and (wants(r.id) or wants("MLP007"))]
+    for rule in judged:
         findings += _judge(facts, rule, _capped(rule.id, _run(facts, rule, facts)))
     findings, used = _apply_waivers(project, findings, project.settings.date)
     findings = [f for f in findings if wants(f.rule)]

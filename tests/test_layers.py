@@ -11,13 +11,14 @@ import grimp
 ROOT = Path(__file__).parents[1]
 
 
-def test_the_layers_contract_in_pyproject_holds() -> None:
+def test_the_import_contracts_in_pyproject_hold() -> None:
+    """The layers, and rules that judge facts without opening files or asking git."""
     lint_imports = Path(sys.executable).with_name("lint-imports")
     done = subprocess.run(
         [str(lint_imports), "--no-cache"], capture_output=True, text=True, cwd=ROOT
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "1 kept, 0 broken" in done.stdout
+    assert "2 kept, 0 broken" in done.stdout
 
 
 def _circles(graph: grimp.ImportGraph) -> list[list[str]]:

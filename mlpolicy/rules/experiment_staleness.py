@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from mlpolicy import code_changes
 from mlpolicy.findings import Problem, Severity
 from mlpolicy.rules.base import build_rule
 
 if TYPE_CHECKING:
+    from mlpolicy import code_changes
     from mlpolicy.artifacts.runs import Run
     from mlpolicy.facts import ProjectFacts
 
