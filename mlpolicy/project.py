@@ -54,6 +54,9 @@ class Repository:
         self.is_git = is_git
         self.use_git = use_git and is_git
         self._git: GitScope | None = None
+        self._root = os.fspath(root)
+        self._prefix = self._root.rstrip(os.sep) + os.sep
+        self._real_dirs: dict[str, str] = {}
 
     @classmethod
     def containing(cls, path: Path, use_git: bool) -> Repository:
@@ -81,10 +84,28 @@ class Repository:
         if self._git is not None:
             self._git.close()
 
-    def rel(self, path: Path) -> str:
+    def rel(self, path: Path | str) -> str:
         """``path`` relative to the repository root, with ``/``."""
-        relative = os.path.relpath(os.path.abspath(path), self.root)
+        absolute = os.path.abspath(path)
+        if absolute.startswith(self._prefix):  # the common case, without relpath's walk
+            relative = absolute[len(self._prefix) :]
+            return relative.replace(os.sep, "/") if os.sep != "/" else relative
+        relative = os.path.relpath(absolute, self.root)
         return "." if relative == "." else PurePosixPath(*Path(relative).parts).as_posix()
+
+    def contains(self, path: str) -> bool:
+        """True when the normalised absolute ``path`` is the root or lies below it."""
+        return path == self._root or path.startswith(self._prefix)
+
+    def real(self, path: str) -> str:
+        """``os.path.realpath(path)`` for a normalised absolute path, each folder resolved once
+        per run: only the last component is looked at again (one ``lstat``)."""
+        folder, name = os.path.split(path)
+        real_folder = self._real_dirs.get(folder)
+        if real_folder is None:
+            real_folder = self._real_dirs[folder] = os.path.realpath(folder)
+        candidate = os.path.join(real_folder, name) if name else real_folder
+        return os.path.realpath(candidate) if os.path.islink(candidate) else candidate
 
 
 class Project:
@@ -112,6 +133,7 @@ class Project:
         if outside:  # a committed symlink leading out: judged where it stands, never opened
             self.manifest_path = lexical
         self.root = self.manifest_path.parent
+        self._root = os.fspath(self.root)
         self.rel_root = repository.rel(self.root)
         self.manifest_rel = repository.rel(self.manifest_path)
         self.manifest: Manifest | None = None
@@ -266,13 +288,13 @@ class Project:
         if PurePosixPath(declared).is_absolute() or PureWindowsPath(declared).drive:
             reason = "is absolute"
         else:
-            lexical = Path(os.path.normpath(self.root / declared))
-            if not lexical.is_relative_to(self.repository.root):
+            lexical = os.path.normpath(os.path.join(self._root, declared))
+            if not self.repository.contains(lexical):
                 reason = "climbs out of the repository with .."
-            elif not Path(os.path.realpath(lexical)).is_relative_to(self.repository.root):
+            elif not self.repository.contains(self.repository.real(lexical)):
                 reason = "is a symlink leading outside the repository"
             else:
-                return lexical
+                return Path(lexical)
         where = where or Location(
             self.rel(self.root / declared) if reason.startswith("is a") else self.manifest_rel
         )
@@ -312,15 +334,15 @@ class Project:
         """
         found: list[Path] = []
         for pattern in patterns:
-            literal = self.root / pattern
             if glob.has_magic(pattern):
-                matches = sorted(self.root.glob(pattern))
+                matches = [m.relative_to(self.root).parts for m in sorted(self.root.glob(pattern))]
             else:
-                matches = [literal] if safeio.present(literal) else []
-            for match in matches:
-                if SKIP_DIRS.intersection(match.relative_to(self.root).parts):
+                literal = os.path.join(self._root, pattern)
+                matches = [Path(pattern).parts] if safeio.present(Path(literal)) else []
+            for parts in matches:
+                if SKIP_DIRS.intersection(parts):
                     continue
-                safe = self.resolve(match.relative_to(self.root).as_posix())
+                safe = self.resolve("/".join(parts))
                 if safe is not None and safe not in found and self.usable(safe):
                     found.append(safe)
         return found
