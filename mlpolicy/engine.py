@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from mlpolicy import baseline, manifest_search
 from mlpolicy.baseline import Base, Snapshot
-from mlpolicy.facts import ProjectFacts, WaiverFacts
+from mlpolicy.facts import ProjectFacts, Readings, WaiverFacts
 from mlpolicy.findings import (
     Artifact,
     BaseInfo,
@@ -20,6 +22,7 @@ from mlpolicy.findings import (
     ProjectResult,
     Severity,
 )
+from mlpolicy.gitscope import GitError, Questions
 from mlpolicy.manifest import Waiver
 from mlpolicy.policy import Policy
 from mlpolicy.project import Project, Repository
@@ -95,11 +98,14 @@ class _Run:
                 f"{repository.rel(path)}: --changed-only: {len(touched)} of {len(projects)}"
                 f" projects are touched by the change since {snapshot.commit[:7]}"
             )
-            self.results += [check_project(project) for project in touched]
+            self.results += check_projects(touched)
             return
-        # One project at a time: what its readers parsed is dropped once it is judged, so
-        # memory does not grow with the number of projects.
-        self.results += [check_project(load(manifest)) for manifest in scan.manifests]
+        # A batch of projects at a time: their git questions go to git together, and what
+        # their readers parsed is dropped once they are judged, so memory does not grow
+        # with the number of projects.
+        loading = (load(manifest) for manifest in scan.manifests)
+        while batch := list(itertools.islice(loading, BATCH)):
+            self.results += check_projects(batch)
 
     def _repository(self, path: Path) -> Repository:
         found = Repository.containing(path, self.settings.use_git)
@@ -160,8 +166,43 @@ def _judge_run(rule: Rule, problems: Iterable[Problem]) -> list[Finding]:
     ]
 
 
+# Projects read before their git questions are asked together: large enough that git
+# answers a batch in one request, small enough that the batch's readings stay small.
+BATCH = 64
+
+
+def check_projects(projects: Sequence[Project]) -> list[ProjectResult]:
+    """Check ``projects`` (of one repository) stage by stage: read them all, ask git all of
+    their questions at once, then judge each."""
+    staged = [(p, read_stage.requirements(p), read_stage.read(p)) for p in projects]
+    git = projects[0].git if projects else None
+    if git is not None:
+        # On failure each project asks again, and reports (or fails on) what git says then.
+        with contextlib.suppress(GitError):
+            git.prefetch(_merged(ask_git.questions(p, r, f) for p, f, r in staged))
+            git.prefetch(_merged(ask_git.follow_up(p, git, r, f) for p, f, r in staged))
+    return [_judge_project(p, in_force, readings) for p, in_force, readings in staged]
+
+
+def _merged(questions: Iterable[Questions]) -> Questions:
+    asked = list(questions)
+    return Questions(
+        frozenset().union(*(q.commits for q in asked)),
+        frozenset().union(*(q.history for q in asked)),
+        frozenset().union(*(q.objects for q in asked)),
+        frozenset().union(*(q.files for q in asked)),
+    )
+
+
 def check_project(project: Project) -> ProjectResult:
-    """Read the project, ask git about it, then judge the frozen facts; keep the selected.
+    """Check one project: read it, ask git about it, judge it (see :func:`_judge_project`)."""
+    return check_projects([project])[0]
+
+
+def _judge_project(
+    project: Project, in_force: Mapping[str, object], readings: Readings
+) -> ProjectResult:
+    """Ask git about the read project, then judge the frozen facts; keep the selected.
 
     The Read stage parses every artifact the project's phase requires and the Ask-git stage
     asks every question about them, whatever ``--select``/``--ignore`` say; the rules then
@@ -171,8 +212,6 @@ def check_project(project: Project) -> ProjectResult:
     unused waiver never depends on selection); only then are the unselected findings
     dropped. The waiver rules judge :class:`WaiverFacts` and run only when selected.
     """
-    in_force = read_stage.requirements(project)
-    readings = read_stage.read(project)
     answers = ask_git.ask(project, readings, in_force)
     facts = project.facts(readings, answers)
     wants = project.settings.wants

@@ -96,3 +96,33 @@ def test_facts_are_frozen(repo: Repo) -> None:
         facts.artifacts = ()  # type: ignore[misc]
     with pytest.raises(TypeError):
         facts.load_problems["MLP002"] = ()  # type: ignore[index]
+
+
+def _requests(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> int:
+    """How many requests one check sent to its ``git cat-file`` processes."""
+    from mlpolicy import gitprocess
+
+    asked = []
+    real = gitprocess.ObjectReader._ask
+
+    def counted(reader: gitprocess.ObjectReader, names: list[str]) -> None:
+        asked.append(len(names))
+        real(reader, names)
+
+    monkeypatch.setattr(gitprocess.ObjectReader, "_ask", counted)
+    result = engine.check([repo.root], Settings())
+    assert result.projects and not [f for p in result.projects for f in p.findings]
+    return len(asked)
+
+
+def test_a_batch_of_projects_asks_git_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The git questions of every project in a batch go out together, so more projects do
+    not mean more requests to git (each is a round trip; without the batch, two or more per
+    project)."""
+    from test_git_processes import _monorepo
+
+    two = _requests(_monorepo(tmp_path / "two", 2), monkeypatch)
+    many = _requests(_monorepo(tmp_path / "many", 12), monkeypatch)
+    assert many == two

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from mlpolicy import code_changes
 from mlpolicy.facts import GitAnswers, Readings
 from mlpolicy.findings import Artifact, Location
-from mlpolicy.gitscope import GitError
+from mlpolicy.gitscope import GitError, Questions
 
 if TYPE_CHECKING:
     from mlpolicy.code_changes import Change
@@ -26,6 +26,38 @@ if TYPE_CHECKING:
 
 # Artifact statuses that name no file on disk to ask git about.
 _NO_FILE = frozenset({"missing", "not-present"})
+
+
+def questions(project: Project, readings: Readings, in_force: Collection[str]) -> Questions:
+    """What :func:`ask` will want to know about ``project``, so that the engine can ask git
+    for a batch of projects at once (``GitScope.prefetch``); ``ask`` then finds every answer
+    already known. Only what can be told before any answer comes back is listed here."""
+    commits: set[str] = set()
+    objects: set[tuple[str, str]] = set()
+    history: set[str] = set()
+    if "experiments" in in_force:
+        runs = readings.experiments.runs
+        commits = {run.commit for run in runs if run.commit}
+        watched = code_changes.watched_paths(project)
+        usable = {run.commit for run in runs if run.commit and run.usable}
+        objects = {(rev, path) for rev in (*usable, code_changes.HEAD) for path in watched}
+    if "pipeline_validation" in in_force and "pipelines" in readings.values:
+        history = {e.rel for e in readings.validation.usable if e.inputs_sha256 is None}
+    return Questions(frozenset(commits), frozenset(history), frozenset(objects))
+
+
+def follow_up(
+    project: Project, git: GitScope, readings: Readings, in_force: Collection[str]
+) -> Questions:
+    """What :func:`ask` will want once the :func:`questions` are answered: the watched paths
+    at the commit that last changed each validation file without input hashes."""
+    if "pipeline_validation" not in in_force or "pipelines" not in readings.values:
+        return Questions()
+    unhashed = {e.rel for e in readings.validation.usable if e.inputs_sha256 is None}
+    defined = (d.rel for d in readings.pipelines.definitions)
+    watched = code_changes.watched_paths(project, defined) if unhashed else ()
+    revs = {c.sha for c in git.last_commits(unhashed).values()} if watched else set()
+    return Questions(objects=frozenset((r, p) for r in (*revs, code_changes.HEAD) for p in watched))
 
 
 def ask(project: Project, readings: Readings, in_force: Collection[str]) -> GitAnswers:
