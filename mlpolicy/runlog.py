@@ -32,7 +32,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mlpolicy.errors import UsageError
-from mlpolicy.project import Repository
 
 DEFAULT_PATH = Path("experiments", "runs.jsonl")
 _STORES = frozenset({"mlruns", "dvclive", "wandb"})  # tracker folders, not runlog folders
@@ -228,22 +227,19 @@ def _declared_logs(project: Path) -> tuple[str, ...]:
 
 
 def _git_state(root: Path, target: Path) -> tuple[str, bool]:
-    from mlpolicy.gitscope import GitError
+    from mlpolicy.gitrepo import GitError, GitRepo
 
-    scope = Repository(root, is_git=True, use_git=True).git
-    assert scope is not None  # a repository built with use_git always has one
     try:
-        commit = scope.head_commit()
-        if commit is None:
-            raise RunlogError(
-                f"the repository at {root} has no commits yet: commit the code the run was"
-                " made from, then log the run"
-            )
-        return commit, scope.differs_from_head([target.relative_to(root).as_posix()])
+        with GitRepo(root) as repo:
+            commit = repo.head_commit()
+            if commit is None:
+                raise RunlogError(
+                    f"the repository at {root} has no commits yet: commit the code the run was"
+                    " made from, then log the run"
+                )
+            return commit, repo.differs_from_head([target.relative_to(root).as_posix()])
     except GitError as exc:
         raise RunlogError(f"git cannot tell the state of {root}: {exc}") from None
-    finally:
-        scope.close()
 
 
 def _append(target: Path, line: str) -> None:

@@ -158,10 +158,14 @@ def _now() -> dt.datetime:
 
 
 def _head_commit(folder: Path) -> str | None:
+    from mlpolicy.gitrepo import GitRepo
     from mlpolicy.project import Repository
 
-    scope = Repository.containing(folder, use_git=True).git
-    return scope.head_commit() if scope is not None else None
+    repository = Repository.containing(folder, use_git=False)
+    if not repository.is_git:
+        return None
+    with GitRepo(repository.root) as repo:
+        return repo.head_commit()
 
 
 def _ensure_valid(record: dict[str, Any]) -> None:

@@ -27,7 +27,7 @@ from mlpolicy.errors import UsageError
 
 if TYPE_CHECKING:
     from mlpolicy.artifacts.runs import LogFile, Reader, Run
-    from mlpolicy.gitscope import Commit
+    from mlpolicy.gitrepo import Commit
 
 TOOLS = ("mlflow", "dvclive", "wandb")
 # tool -> the modules under mlpolicy.artifacts whose READER may claim its store (imported
@@ -144,24 +144,22 @@ def _resolved(request: Request, log: LogFile) -> Iterator[Run]:
 
 def _last_commit(store: Path) -> tuple[str, Commit]:
     """The store's repo-relative path and the last commit that changed it."""
+    from mlpolicy.gitrepo import GitRepo
     from mlpolicy.project import Repository
 
-    repository = Repository.containing(store, use_git=True)
-    git = repository.git
-    if git is None:
+    repository = Repository.containing(store, use_git=False)
+    if not repository.is_git:
         raise UsageError(
             f"{store}: DVCLive output takes its commit from git, and this is not a git repository"
         )
     folder = repository.rel(store)
-    try:
-        found = git.last_commits([folder])
-    finally:
-        repository.close()
-    if not found:
+    with GitRepo(repository.root) as repo:
+        found = repo.last_commit(folder)
+    if found is None:
         raise UsageError(
             f"{store}: not committed yet; commit it, then export (its commit is the run's)"
         )
-    return folder, next(iter(found.values()))
+    return folder, found
 
 
 def _wanted(request: Request, run: Run) -> bool:

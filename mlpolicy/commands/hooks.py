@@ -44,14 +44,15 @@ def install(start: Path, force: bool = False) -> tuple[Outcome, ...]:
 
 def hooks_dir(start: Path) -> Path:
     """The directory git runs hooks from for the repository around ``start``."""
-    from mlpolicy.gitscope import GitError, GitScope
+    from mlpolicy.gitrepo import GitError, GitRepo
     from mlpolicy.project import Repository
 
-    repository = Repository.containing(start, use_git=True)
+    repository = Repository.containing(start, use_git=False)
     if not repository.is_git:
         raise UsageError(f"{start.resolve()} is not inside a git repository")
     try:
-        return GitScope(repository.root).hooks_dir()
+        with GitRepo(repository.root) as repo:
+            return repo.hooks_dir()
     except GitError as exc:
         raise UsageError(f"cannot find the repository's hooks directory: {exc}") from None
 
