@@ -96,6 +96,8 @@ def test_facts_are_frozen(repo: Repo) -> None:
         facts.artifacts = ()  # type: ignore[misc]
     with pytest.raises(TypeError):
         facts.load_problems["MLP002"] = ()  # type: ignore[index]
+    with pytest.raises(TypeError):
+        facts.readings.values["experiments"] = None  # type: ignore[index]
 
 
 def _requests(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> int:

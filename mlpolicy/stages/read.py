@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from mlpolicy.facts import InputDrift, Readings
@@ -61,7 +62,7 @@ def read(project: Project) -> Readings:
         values["model_card"] = model_card.load(project)
         values["model_card_sections"] = model_card.sections(project)
     project.resolve_declared()
-    return Readings(values)
+    return Readings(MappingProxyType(values))
 
 
 def _read_validation(project: Project, values: dict[str, Any]) -> None:
