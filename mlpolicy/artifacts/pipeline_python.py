@@ -11,6 +11,7 @@ does not count; such files get a :class:`NotPipeline` saying what was found inst
 from __future__ import annotations
 
 import ast
+from collections import deque
 from collections.abc import Iterator
 
 from mlpolicy.artifacts.pipeline_defects import Defect, NotPipeline
@@ -65,11 +66,16 @@ def parse(data: bytes) -> tuple[str, tuple[Defect, ...]] | NotPipeline:
     except (ValueError, RecursionError, MemoryError) as exc:
         # Null bytes (ValueError) and pathologically nested expressions never reach a tree.
         return PYTHON, (Defect(f"Python source cannot be parsed ({type(exc).__name__})"),)
-    names = _Names(tree)
-    flows = list(_metaflow_flows(tree, names))
+    if _spells_no_framework(data):
+        return NotPipeline(_NONE)
+    survey = _Survey(tree)
+    names = _Names(survey.imports)
+    # A Metaflow flow: a class with @step methods deriving from a base class, FlowSpec or a
+    # project's base such as Outerbounds' ProjectFlow (steps only ever live on a flow class).
+    flows = [c for c in survey.classes if c.bases and _steps(c, names)]
     if flows:
         return "metaflow", tuple(defect for flow in flows for defect in _flow_defects(flow, names))
-    calls, decorators = _usages(tree, names)
+    calls, decorators = _usages(survey, names)
     for format_name, package, defining, _, _ in _MARKERS:
         if _uses(calls, package, defining[0]) or _uses(decorators, package, defining[1]):
             return format_name, ()
@@ -83,13 +89,65 @@ def parse(data: bytes) -> tuple[str, tuple[Defect, ...]] | NotPipeline:
     return NotPipeline(_NONE)
 
 
+# Every name a marker can match is qualified through an import of one of these packages,
+# so a file whose bytes never spell one defines no pipeline and needs no walk. Only for
+# plain ASCII without a coding cookie: an identifier may be spelled in other Unicode
+# forms (NFKC-normalised by Python) or in another source encoding.
+_PACKAGES = (b"airflow", b"kedro", b"zenml", b"kfp", b"metaflow")
+
+
+def _spells_no_framework(data: bytes) -> bool:
+    return data.isascii() and b"coding" not in data and not any(p in data for p in _PACKAGES)
+
+
+# Nodes with no node below them that matters here: names, constants, and the context and
+# operator singletons. Skipping them halves the nodes visited.
+_LEAVES: tuple[type[ast.AST], ...] = (ast.Name, ast.Constant, ast.expr_context)
+_LEAVES += (ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+class _Survey:
+    """The nodes the reader judges, gathered in one breadth-first pass in ``ast.walk`` order.
+
+    The order matters: a name imported twice means what its last import in walk order says.
+    """
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.imports: list[ast.Import | ast.ImportFrom] = []
+        self.callees: list[ast.expr] = []
+        self.defs: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef] = []
+        self.classes: list[ast.ClassDef] = []
+        queue: deque[ast.AST] = deque([tree])
+        while queue:
+            node = queue.popleft()
+            if isinstance(node, ast.Call):
+                self.callees.append(node.func)
+            elif isinstance(node, _DEFS):
+                self.defs.append(node)
+                if isinstance(node, ast.ClassDef):
+                    self.classes.append(node)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                self.imports.append(node)
+            for field in node._fields:
+                value = getattr(node, field, None)
+                if isinstance(value, list):
+                    queue.extend(
+                        item
+                        for item in value
+                        if isinstance(item, ast.AST) and not isinstance(item, _LEAVES)
+                    )
+                elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+                    queue.append(value)
+
+
 class _Names:
     """What each top-level name of a module refers to, from its ``import`` statements."""
 
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, imports: list[ast.Import | ast.ImportFrom]) -> None:
         self.imported: dict[str, str] = {}
         self.star: list[str] = []
-        for node in ast.walk(tree):
+        for node in imports:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     local = alias.asname or alias.name.split(".")[0]
@@ -116,16 +174,11 @@ class _Names:
         return tuple(f"{h}{tail}" for h in heads)
 
 
-def _usages(tree: ast.Module, names: _Names) -> tuple[set[str], set[str]]:
-    calls: set[str] = set()
-    decorators: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            calls.update(names.qualify(node.func))
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            for decorator in node.decorator_list:
-                target = decorator.func if isinstance(decorator, ast.Call) else decorator
-                decorators.update(names.qualify(target))
+def _usages(survey: _Survey, names: _Names) -> tuple[set[str], set[str]]:
+    calls = {q for callee in survey.callees for q in names.qualify(callee)}
+    decorators = {
+        q for node in survey.defs for d in node.decorator_list for q in names.qualify(_callee(d))
+    }
     return calls, decorators
 
 
@@ -136,15 +189,6 @@ def _uses(qualified: set[str], package: str, wanted: frozenset[str]) -> bool:
 def _is(name: str, package: str, wanted: frozenset[str]) -> bool:
     head, _, last = name.rpartition(".")
     return last in wanted and (head == package or head.startswith(package + "."))
-
-
-def _metaflow_flows(tree: ast.Module, names: _Names) -> Iterator[ast.ClassDef]:
-    """Classes with Metaflow ``@step`` methods that derive from a base class: ``FlowSpec``
-    itself, or a project's base such as Outerbounds' ``ProjectFlow`` (a flow's steps only
-    ever live on a flow class)."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef) and node.bases and _steps(node, names):
-            yield node
 
 
 def _steps(flow: ast.ClassDef, names: _Names) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from conftest import SAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlpolicy.artifacts import pipelines
+from mlpolicy.artifacts import pipeline_python, pipelines
 from mlpolicy.project import Project, Repository
 from mlpolicy.settings import Settings
 
@@ -379,11 +380,51 @@ _PY_WORDS = st.sampled_from(
     ]
 )
 
+# Imports, calls and definitions nested in functions, classes, arguments and comprehensions.
+_NESTED_WORDS = st.sampled_from(
+    [
+        "def g(a=DAG(x), *b):\n",
+        "    import airflow as DAG\n",
+        "    from kedro.pipeline import pipeline\n",
+        "    return [pipeline(n(i)) for i in f(a)]\n",
+        "class C(B(), metaclass=M):\n",
+        "    @d.e(f(g()))\n",
+        "    async def h(self): await k(lambda: m())\n",
+        "x = {a: b(c) for a in d if e(a)}\n",
+    ]
+)
+
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(_PY_WORDS, max_size=12) | st.text(max_size=300).map(lambda t: [t]))
 def test_arbitrary_python_never_raises(lines: list[str]) -> None:
     pipelines.parse("p.py", "".join(lines).encode("utf-8", "surrogatepass"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PY_WORDS | _NESTED_WORDS, max_size=16))
+def test_the_survey_sees_what_a_full_walk_sees_in_its_order(lines: list[str]) -> None:
+    try:
+        tree = ast.parse("".join(lines))
+    except SyntaxError:
+        return
+    survey = pipeline_python._Survey(tree)
+    walked = list(ast.walk(tree))
+    assert survey.callees == [n.func for n in walked if isinstance(n, ast.Call)]
+    assert survey.imports == [n for n in walked if isinstance(n, (ast.Import, ast.ImportFrom))]
+    assert survey.defs == [n for n in walked if isinstance(n, pipeline_python._DEFS)]
+    assert survey.classes == [n for n in walked if isinstance(n, ast.ClassDef)]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from \uff41\uff49\uff52\uff46\uff4c\uff4f\uff57 import DAG\nDAG('x')\n",  # NFKC
+        "# coding: utf-7\nfrom +AGE-irflow import DAG\nDAG('x')\n",
+    ],
+)
+def test_a_framework_spelled_otherwise_is_still_recognised(source: str) -> None:
+    assert _parse("p.py", source) == ("airflow", [])
 
 
 # -- discovery in a project ------------------------------------------------------------
