@@ -9,6 +9,7 @@ line numbers agree with git and editors. Nothing here raises on any input.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -97,9 +98,31 @@ class MarkdownDocument:
         """Non-overlapping matches of ``patterns`` on ``spans`` (default: every line)."""
         found: list[Match] = []
         for start, end in spans if spans is not None else ((1, len(self.lines)),):
-            for line in range(start, end + 1):
-                found += _line_matches(self.scannable[line - 1], line, patterns)
+            block = "\n".join(self.scannable[start - 1 : end])
+            live = [p for p in patterns if _may_match(p, block)]
+            for line in range(start, end + 1) if live else ():
+                found += _line_matches(self.scannable[line - 1], line, live)
         return found
+
+
+# A pattern is matched line by line; one search of the block's lines joined by newlines
+# (``^`` and ``$`` then match at each line's ends) rules it out for the whole block. Only
+# when every line match is also a match in the joined text: not with ``\A``/``\Z``, which
+# see only the block's ends, possessive repeats or atomic groups, which may swallow the
+# newline a line match stopped at, or inline flags, which may turn multi-line off.
+_LINE_BOUND = re.compile(r"\\[AZ]|\(\?(?!:)|[*+?}]\+")
+
+
+@functools.lru_cache(maxsize=256)
+def _joined(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    if _LINE_BOUND.search(pattern.pattern):
+        return None
+    return re.compile(pattern.pattern, pattern.flags | re.MULTILINE)
+
+
+def _may_match(pattern: re.Pattern[str], block: str) -> bool:
+    joined = _joined(pattern)
+    return joined is None or joined.search(block) is not None
 
 
 def _line_matches(text: str, line: int, patterns: Sequence[re.Pattern[str]]) -> list[Match]:

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from conftest import SAMPLES
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from mlpolicy.artifacts.markdown import MAX_BYTES, MarkdownDocument, parse, read
+from mlpolicy.artifacts.markdown import (
+    MAX_BYTES,
+    MarkdownDocument,
+    Match,
+    _line_matches,
+    parse,
+    read,
+)
 from mlpolicy.artifacts.sections import match_sections, normalise
 from mlpolicy.policy import Section, builtin
 
@@ -374,3 +382,35 @@ def test_code_spans_are_blanked_in_place(text: str) -> None:
     for line, seen in zip(document.lines, document.scannable, strict=True):
         assert seen == "" or len(seen) == len(line)  # "" only for fenced lines
         assert all(a == b or b == " " for a, b in zip(line, seen, strict=False))
+
+
+# Patterns whose line matches depend on where a line starts and ends, beside the defaults.
+_PATTERNS = [
+    *DESIGN.placeholders,
+    *builtin().model_card.placeholders,
+    *(
+        re.compile(p, re.IGNORECASE)
+        for p in (r"^a", r"b$", r"\Aa", r"b\Z", r"a\s*+$", r"\bab\b", r"\Ba", r"(?i)^A b", "a b")
+    ),
+]
+
+
+def _line_by_line(document: MarkdownDocument, patterns: list[re.Pattern[str]]) -> list[Match]:
+    found: list[Match] = []
+    for number, text in enumerate(document.scannable, start=1):
+        found += _line_matches(text, number, patterns)
+    return found
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet="ab \n", max_size=40) | _MARKDOWNISH,
+    st.lists(st.sampled_from(_PATTERNS), min_size=1, max_size=3),
+)
+@example("x\na b\nb", [re.compile(r"\Aa"), re.compile(r"b\Z")])
+@example("a \nb", [re.compile(r"a\s*+$")])
+def test_ruling_patterns_out_per_block_finds_what_every_line_finds(
+    text: str, patterns: list[re.Pattern[str]]
+) -> None:
+    document = parse(text.encode("utf-8", "surrogatepass"))
+    assert document.placeholders(patterns) == _line_by_line(document, patterns)
