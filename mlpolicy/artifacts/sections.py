@@ -11,6 +11,7 @@ a "### Non-ML baseline" nested under "## Problem" does not fill "Problem".
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -65,7 +66,7 @@ def match_sections(
     another required section (a model card's "## Intended uses & limitations" with
     "### Limitations" under it fills both).
     """
-    wanted = [(s, tuple(normalise(a) for a in s.aliases)) for s in sections]
+    wanted = [(s, _normalised(s.aliases)) for s in sections]
     owners = [
         frozenset(s.name for s, keys in wanted if names(h.key, keys)) for h in document.headings
     ]
@@ -86,6 +87,12 @@ def match_sections(
             )
         )
     return tuple(matches)
+
+
+# A policy's aliases are the same for every project it governs: normalised once.
+@functools.lru_cache(maxsize=256)
+def _normalised(aliases: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(normalise(alias) for alias in aliases)
 
 
 def _whole(heading: Heading) -> Spans:
