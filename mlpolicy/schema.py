@@ -80,7 +80,7 @@ def validate(name: str, instance: Any) -> list[SchemaError]:
     """
     if schema_subset.is_valid(_subset(name), instance):
         return []
-    from mlpolicy import cache  # hashing the document costs more than the subset's check
+    from mlpolicy import cache  # only for what the subset leaves undecided
 
     cache_key = cache.key(text(name), instance)
     if cache_key is not None and cache.known_valid(cache_key):

@@ -36,6 +36,10 @@ _ANNOTATIONS = frozenset(
     | {"readOnly", "writeOnly"}
 )
 _REF = re.compile(r"#/\$defs/[A-Za-z0-9_]+")
+_PLAIN: dict[type, str] = {
+    str: "string", dict: "object", list: "array", bool: "boolean", int: "integer",
+    type(None): "null",
+}  # fmt: skip
 _TYPES = frozenset({"null", "boolean", "object", "array", "string", "number", "integer"})
 
 
@@ -80,21 +84,11 @@ def is_valid(check: Check | None, instance: Any) -> bool:
 def _kind(value: Any) -> str:
     """The JSON type of ``value`` ("integer" for 1 and 1.0), or :class:`_Unsure`."""
     cls = type(value)
-    if cls is str:
-        return "string"
-    if cls is dict:
-        return "object"
-    if cls is list:
-        return "array"
-    if cls is bool:
-        return "boolean"
-    if cls is int:
-        return "integer"
+    if cls in _PLAIN:
+        return _PLAIN[cls]
     if cls is float and math.isfinite(value):
         return "integer" if value.is_integer() else "number"
-    if value is None:
-        return "null"
-    raise _Unsure
+    raise _Unsure  # exact types only: a str subclass, a TOML date, NaN are left to jsonschema
 
 
 def _equal(one: Any, two: Any) -> bool:
@@ -129,9 +123,7 @@ class _Compiler:
             if keyword not in _KEYWORDS:
                 raise _Unsupported(keyword)
             checks.append(_KEYWORDS[keyword](self, value, node))
-        if len(checks) == 1:
-            return checks[0]
-        return lambda v: all(check(v) for check in checks)
+        return checks[0] if len(checks) == 1 else _every(checks)
 
     def ref(self, target: Any) -> Check:
         if type(target) is not str or not _REF.fullmatch(target):
@@ -146,11 +138,22 @@ class _Compiler:
         return self.done[name]
 
 
+def _every(checks: list[Check]) -> Check:
+    def every(value: Any) -> bool:
+        for check in checks:  # noqa: SIM110 (a loop is faster than all() over a generator)
+            if not check(value):
+                return False
+        return True
+
+    return every
+
+
 def _on(json_type: str, test: Check) -> Check:
     """A keyword that constrains only instances of one JSON type."""
     if json_type == "number":
         return lambda v: _kind(v) not in ("integer", "number") or test(v)
-    return lambda v: _kind(v) != json_type or test(v)
+    exact = {"string": str, "object": dict, "array": list}[json_type]
+    return lambda v: test(v) if type(v) is exact else bool(_kind(v))  # any other JSON value
 
 
 def _count(value: Any) -> int:
@@ -179,14 +182,16 @@ def _type(c: _Compiler, value: Any, node: Any) -> Check:
     if type(names) is not list or not names or not set(names) <= _TYPES:
         raise _Unsupported(value)
     allowed = frozenset(names) | ({"integer"} if "number" in names else set())
-    return lambda v: _kind(v) in allowed
+    exact = frozenset(cls for cls, name in _PLAIN.items() if name in allowed)
+    return lambda v: type(v) in exact or _kind(v) in allowed
 
 
 def _enum(c: _Compiler, value: Any, node: Any) -> Check:
     if type(value) is not list:
         raise _Unsupported(value)
     options = [_json(option) for option in value]
-    return lambda v: any(_equal(v, option) for option in options)
+    strings = frozenset(option for option in options if type(option) is str)
+    return lambda v: v in strings if type(v) is str else any(_equal(v, o) for o in options)
 
 
 def _const(c: _Compiler, value: Any, node: Any) -> Check:
@@ -198,7 +203,15 @@ def _properties(c: _Compiler, value: Any, node: Any) -> Check:
     if type(value) is not dict:
         raise _Unsupported(value)
     checks = {name: c.compile(sub) for name, sub in value.items()}
-    return _on("object", lambda v: all(check(v[k]) for k, check in checks.items() if k in v))
+
+    def test(instance: dict[str, Any]) -> bool:
+        for key, item in instance.items():
+            check = checks.get(key)
+            if check is not None and not check(item):
+                return False
+        return True
+
+    return _on("object", test)
 
 
 def _additional(c: _Compiler, value: Any, node: Any) -> Check:
