@@ -1,12 +1,15 @@
 """Remembers documents known to be schema-valid, in the user's cache, never in the repository.
 
-Importing jsonschema and building a validator costs more than the rest of a small check,
-and a pre-commit hook validates the same manifest on every commit. A document that once
-passed a schema passes it again, so the cache keeps the SHA-256 of (schema text, document)
-for valid documents only: an invalid one is validated afresh every time, so its errors
-are always complete. Location: ``$MLPOLICY_CACHE_DIR``, else ``$XDG_CACHE_HOME/mlpolicy``,
-else ``~/.cache/mlpolicy``; ``MLPOLICY_NO_CACHE=1`` turns it off. A cache that cannot be
-read or written is silently skipped: it only ever saves time.
+The schema subset (mlpolicy.schema_subset) decides nearly every valid document without
+jsonschema, in about the time hashing it and looking the hash up here would take, so this
+cache is asked only about documents the subset is not sure of. For those, importing
+jsonschema and building a validator costs more than the rest of a small check, and a
+pre-commit hook validates the same manifest on every commit. A document that once passed a
+schema passes it again, so the cache keeps the SHA-256 of (schema text, document) for valid
+documents only: an invalid one is validated afresh every time, so its errors are always
+complete. Location: ``$MLPOLICY_CACHE_DIR``, else ``$XDG_CACHE_HOME/mlpolicy``, else
+``~/.cache/mlpolicy``; ``MLPOLICY_NO_CACHE=1`` turns it off. A cache that cannot be read or
+written is silently skipped: it only ever saves time.
 
 An entry says "this document is valid", so whoever can write one can make an invalid
 manifest pass. The cache is therefore used only when its folders belong to the current

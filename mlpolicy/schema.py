@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mlpolicy import cache
+from mlpolicy import schema_subset
 from mlpolicy.errors import UsageError
 from mlpolicy.yamlio import JsonPath
 
@@ -58,9 +58,14 @@ def suggest(word: str, choices: Any) -> str:
 
 
 @functools.cache
+def _subset(name: str) -> schema_subset.Check | None:
+    return schema_subset.build(load(name))
+
+
+@functools.cache
 def _validator(name: str) -> Any:
-    # jsonschema is imported here, not at module level: it costs ~110 ms and most
-    # invocations (--help, --version, rules, explain) never validate anything.
+    # jsonschema is imported here, not at module level: it costs ~50 ms, and most runs
+    # never need it (the subset decides every valid document of a normal check).
     from jsonschema import Draft202012Validator
 
     return Draft202012Validator(load(name))
@@ -69,9 +74,14 @@ def _validator(name: str) -> Any:
 def validate(name: str, instance: Any) -> list[SchemaError]:
     """Every violation of schema ``name`` by ``instance``, sorted by location.
 
-    A document that passed before is answered from the user's cache (mlpolicy.cache)
-    without importing jsonschema.
+    A document the subset (mlpolicy.schema_subset) finds valid is valid; one it is not sure
+    of and that passed before is answered from the user's cache (mlpolicy.cache); only the
+    rest reaches jsonschema, which words every error.
     """
+    if schema_subset.is_valid(_subset(name), instance):
+        return []
+    from mlpolicy import cache  # only for what the subset leaves undecided
+
     cache_key = cache.key(text(name), instance)
     if cache_key is not None and cache.known_valid(cache_key):
         return []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import subprocess
 import sys
@@ -10,6 +12,13 @@ from pathlib import Path
 from mlpolicy import schema
 
 VALID = {"version": 1, "phase": "ideation"}
+# Valid, but NaN is left to jsonschema by the schema subset, so this document reaches the
+# cache; one the subset decides (VALID) never does.
+BAR = {"metric": "auc", "goal": "maximize", "threshold": math.nan}
+UNDECIDED = json.dumps({"version": 1, "phase": "ideation", "quality_bar": BAR})
+REORDERED = json.dumps(
+    {"quality_bar": dict(reversed(BAR.items())), "phase": "ideation", "version": 1}
+)
 INVALID = {"version": 1, "phasee": "ideation"}
 PROBE = (
     "import sys, json; from mlpolicy import schema\n"
@@ -29,9 +38,16 @@ def _probe(document: str, env: dict[str, str]) -> tuple[int, bool]:
 
 def test_valid_document_is_answered_from_the_cache(tmp_path: Path) -> None:
     env = {"MLPOLICY_CACHE_DIR": str(tmp_path)}
-    assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, True)
-    assert _probe('{"phase": "ideation", "version": 1}', env) == (0, False)  # same document
+    assert _probe(UNDECIDED, env) == (0, True)
+    assert _probe(REORDERED, env) == (0, False)  # the same document
     assert len(list((tmp_path / "valid").rglob("*"))) == 2  # one shard folder, one entry
+
+
+def test_a_document_the_subset_decides_never_reaches_the_cache(tmp_path: Path) -> None:
+    env = {"MLPOLICY_CACHE_DIR": str(tmp_path)}
+    for _ in range(2):
+        assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, False)
+    assert not tmp_path.joinpath("valid").exists()
 
 
 def test_invalid_document_is_never_cached(tmp_path: Path) -> None:
@@ -44,8 +60,8 @@ def test_invalid_document_is_never_cached(tmp_path: Path) -> None:
 
 def test_cache_can_be_turned_off(tmp_path: Path) -> None:
     env = {"MLPOLICY_CACHE_DIR": str(tmp_path), "MLPOLICY_NO_CACHE": "1"}
-    assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, True)
-    assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, True)
+    assert _probe(UNDECIDED, env) == (0, True)
+    assert _probe(UNDECIDED, env) == (0, True)
     assert not tmp_path.joinpath("valid").exists()
 
 
@@ -53,8 +69,8 @@ def test_unusable_cache_is_ignored(tmp_path: Path) -> None:
     # A file where the cache folder should be: nothing can be read or written there.
     (tmp_path / "valid").write_text("not a folder")
     env = {"MLPOLICY_CACHE_DIR": str(tmp_path)}
-    assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, True)
-    assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, True)
+    assert _probe(UNDECIDED, env) == (0, True)
+    assert _probe(UNDECIDED, env) == (0, True)
 
 
 def test_in_process_results_do_not_depend_on_the_cache() -> None:
@@ -68,21 +84,21 @@ def test_in_process_results_do_not_depend_on_the_cache() -> None:
 
 def test_cache_is_off_in_ci(tmp_path: Path) -> None:
     env = {"MLPOLICY_CACHE_DIR": str(tmp_path), "CI": "true"}
-    assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, True)
-    assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, True)
+    assert _probe(UNDECIDED, env) == (0, True)
+    assert _probe(UNDECIDED, env) == (0, True)
     assert not tmp_path.joinpath("valid").exists()
 
 
 def test_a_cache_others_can_write_is_not_used(tmp_path: Path) -> None:
     env = {"MLPOLICY_CACHE_DIR": str(tmp_path)}
-    assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, True)
-    assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, False)  # cached
+    assert _probe(UNDECIDED, env) == (0, True)
+    assert _probe(UNDECIDED, env) == (0, False)  # cached
     for folder in (tmp_path, tmp_path / "valid"):
         folder.chmod(0o777)
-        assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, True)  # not trusted
+        assert _probe(UNDECIDED, env) == (0, True)  # not trusted
         folder.chmod(0o700)
     (tmp_path / "valid").chmod(0o720)  # group-writable is no better
-    assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, True)
+    assert _probe(UNDECIDED, env) == (0, True)
 
 
 def test_a_cache_of_another_user_is_not_used(tmp_path: Path) -> None:
@@ -90,8 +106,8 @@ def test_a_cache_of_another_user_is_not_used(tmp_path: Path) -> None:
     (tmp_path / "theirs").mkdir(mode=0o755)
     if os.geteuid() == 0:  # root may hand the folder to "nobody" and still write into it
         os.chown(tmp_path / "theirs", 65534, 65534)
-        assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, True)
-        assert _probe('{"version": 1, "phase": "ideation"}', env) == (0, True)
+        assert _probe(UNDECIDED, env) == (0, True)
+        assert _probe(UNDECIDED, env) == (0, True)
         assert not (tmp_path / "theirs" / "valid").exists()
     else:  # an ordinary user cannot give a folder away; root's own folders stand in
         from mlpolicy import cache
@@ -101,7 +117,7 @@ def test_a_cache_of_another_user_is_not_used(tmp_path: Path) -> None:
 
 def test_folders_the_cache_creates_are_private(tmp_path: Path) -> None:
     env = {"MLPOLICY_CACHE_DIR": str(tmp_path / "fresh")}
-    _probe('{"version": 1, "phase": "ideation"}', env)
+    _probe(UNDECIDED, env)
     folders = [tmp_path / "fresh", *(p for p in (tmp_path / "fresh").rglob("*") if p.is_dir())]
     assert len(folders) == 3  # the root, valid/, one shard
     assert {p.stat().st_mode & 0o777 for p in folders} == {0o700}
@@ -125,7 +141,8 @@ def test_a_check_keeps_one_entry_per_file_not_one_per_record(tmp_path: Path) -> 
     env = {"MLPOLICY_CACHE_DIR": str(cache), "CI": ""}
     result = run_cli("check", cwd=repo.root, env=env)
     assert result.code in (0, 1), result.stderr
-    assert 1 <= len(_entries(cache)) <= 3  # the manifest and a few files; no run record
+    # the subset decides the manifest and runlog_validity the records: nothing to remember
+    assert not _entries(cache)
 
 
 def test_export_adds_no_entry_per_exported_record(tmp_path: Path) -> None:
