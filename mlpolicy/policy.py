@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,12 @@ from mlpolicy import safeio, schema, yamlio
 from mlpolicy.errors import DocumentError
 from mlpolicy.findings import Severity
 from mlpolicy.patterns import MAX_TOTAL, cost, unsafe
+from mlpolicy.yamlio import JsonPath
 
 BUILTIN = "built-in"
 _DEFAULT_FILE = Path(__file__).parent / "data" / "default-policy.yaml"
+# The built-in policy as plain data, frozen from the YAML by `python -m mlpolicy.policy`.
+_FROZEN_FILE = _DEFAULT_FILE.with_suffix(".json")
 MAX_BYTES = yamlio.MAX_BYTES
 _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "note": Severity.NOTE}
 
@@ -120,23 +124,75 @@ def parse(data: bytes, source: str) -> Policy:
     document = yamlio.load(data)
     for error in schema.validate("policy", document.value):
         raise DocumentError(error.message, *document.position(error.path))
-    return _build(document, data, source)
+    return _build(document.value, document.position, _digest(data), source)
 
 
 @functools.cache
 def builtin() -> Policy:
-    """The built-in policy, loaded once per process."""
-    return load(None)
+    """The built-in policy, loaded once per process.
+
+    Parsing and validating its YAML costs a check more than anything else the policy does,
+    so the frozen form is read instead when it was frozen from these very bytes; it is the
+    YAML's data, validated when it was written (``tests/test_policy.py`` proves that both
+    give the same policy). A frozen form that does not match falls back to the YAML.
+    """
+    data = _DEFAULT_FILE.read_bytes()
+    digest = _digest(data)
+    value = _frozen(digest)
+    if value is None:
+        return parse(data, BUILTIN)
+    return _build(value, _nowhere, digest, BUILTIN, checked=False)
 
 
 def builtin_document() -> dict[str, Any]:
     """The built-in policy as plain data (for ``init`` and documentation)."""
-    value: dict[str, Any] = yamlio.load(_DEFAULT_FILE.read_bytes()).value
+    data = _DEFAULT_FILE.read_bytes()
+    frozen = _frozen(_digest(data))
+    if frozen is not None:
+        return frozen
+    value: dict[str, Any] = yamlio.load(data).value
     return value
 
 
-def _build(document: yamlio.YamlDocument, data: bytes, source: str) -> Policy:
-    value = document.value
+def freeze() -> str:
+    """The frozen form of the built-in policy: its YAML's data as JSON, with the YAML's hash."""
+    data = _DEFAULT_FILE.read_bytes()
+    parse(data, BUILTIN)  # only a valid policy is frozen
+    frozen = {
+        "generated": "by `python -m mlpolicy.policy` from default-policy.yaml; do not edit",
+        "yaml_sha256": _digest(data),
+        "policy": yamlio.load(data).value,
+    }
+    return json.dumps(frozen, indent=2, ensure_ascii=False) + "\n"
+
+
+def _frozen(digest: str) -> dict[str, Any] | None:
+    """The frozen policy data when it was frozen from the YAML whose hash is ``digest``."""
+    try:
+        frozen = json.loads(_FROZEN_FILE.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(frozen, dict) or frozen.get("yaml_sha256") != digest:
+        return None
+    value = frozen.get("policy")
+    return value if isinstance(value, dict) else None
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _nowhere(path: JsonPath) -> tuple[int | None, int | None]:
+    return (None, None)
+
+
+Position = Callable[[JsonPath], tuple[int | None, int | None]]
+
+
+def _build(
+    value: dict[str, Any], position: Position, digest: str, source: str, checked: bool = True
+) -> Policy:
+    """The policy from validated data; ``checked`` False skips the pattern checks (built-in)."""
     phases = tuple(
         Phase(
             p["id"],
@@ -151,7 +207,7 @@ def _build(document: yamlio.YamlDocument, data: bytes, source: str) -> Policy:
     for index, phase_id in enumerate(ids):
         if ids.index(phase_id) != index:
             raise DocumentError(
-                f'phase "{phase_id}" is listed twice', *document.position(("phases", index, "id"))
+                f'phase "{phase_id}" is listed twice', *position(("phases", index, "id"))
             )
     levels = {rule: _rule_levels(raw) for rule, raw in value.get("rules", {}).items()}
     for rule, by_phase in levels.items():
@@ -159,16 +215,16 @@ def _build(document: yamlio.YamlDocument, data: bytes, source: str) -> Policy:
             if phase_id != "*" and phase_id not in ids:
                 raise DocumentError(
                     f'rule {rule} names unknown phase "{phase_id}"{schema.suggest(phase_id, ids)}',
-                    *document.position(("rules", rule, phase_id)),
+                    *position(("rules", rule, phase_id)),
                 )
     defaults = builtin_document() if source != BUILTIN else value
     return Policy(
         source=source,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=digest,
         phases=phases,
         rule_levels=levels,
-        design_doc=_document_spec(document, "design_doc", defaults),
-        model_card=_document_spec(document, "model_card", defaults),
+        design_doc=_document_spec(value, position, "design_doc", defaults, checked),
+        model_card=_document_spec(value, position, "model_card", defaults, checked),
         waiver_warning_days=value.get(
             "waiver_warning_days", defaults.get("waiver_warning_days", 14)
         ),
@@ -188,27 +244,37 @@ def _rule_levels(raw: str | dict[str, str]) -> dict[str, str]:
 
 
 def _document_spec(
-    document: yamlio.YamlDocument, key: str, defaults: dict[str, Any]
+    value: dict[str, Any], position: Position, key: str, defaults: dict[str, Any], checked: bool
 ) -> DocumentSpec:
     """A document spec; keys the policy leaves out come from the built-in policy."""
-    raw = {**defaults.get(key, {}), **document.value.get(key, {})}
+    raw = {**defaults.get(key, {}), **value.get(key, {})}
     patterns = []
     total = 0
     for index, pattern in enumerate(raw.get("placeholders", [])):
-        where = document.position((key, "placeholders", index))
-        reason = unsafe(pattern)
-        if reason is not None:
-            raise DocumentError(
-                f"placeholder pattern {pattern!r} is not allowed: {reason} ({_PATTERN_RULES})",
-                *where,
-            )
-        total += cost(pattern)
-        if total > MAX_TOTAL:
-            raise DocumentError(
-                f"placeholder pattern {pattern!r} is not allowed: the {key} patterns' bounded"
-                f" repeats add up to more than {MAX_TOTAL} ({_PATTERN_RULES})",
-                *where,
-            )
+        if checked:
+            total += _pattern_cost(pattern, key, total, position((key, "placeholders", index)))
         patterns.append(re.compile(pattern, re.IGNORECASE))
     sections = tuple(Section(s["name"], tuple(s["aliases"])) for s in raw.get("sections", []))
     return DocumentSpec(int(raw.get("min_words", 0)), sections, tuple(patterns))
+
+
+def _pattern_cost(pattern: str, key: str, total: int, where: tuple[int | None, int | None]) -> int:
+    """``pattern``'s cost, when it is safe and keeps the ``key`` patterns' total in bounds."""
+    reason = unsafe(pattern)
+    if reason is not None:
+        raise DocumentError(
+            f"placeholder pattern {pattern!r} is not allowed: {reason} ({_PATTERN_RULES})",
+            *where,
+        )
+    added = cost(pattern)
+    if total + added > MAX_TOTAL:
+        raise DocumentError(
+            f"placeholder pattern {pattern!r} is not allowed: the {key} patterns' bounded"
+            f" repeats add up to more than {MAX_TOTAL} ({_PATTERN_RULES})",
+            *where,
+        )
+    return added
+
+
+if __name__ == "__main__":
+    _FROZEN_FILE.write_text(freeze(), encoding="utf-8")

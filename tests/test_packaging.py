@@ -31,6 +31,7 @@ def test_wheel_ships_every_schema_and_the_policy(wheel: Path) -> None:
     for schema in (ROOT / "schemas").glob("*.schema.json"):
         assert f"mlpolicy/schemas/{schema.name}" in names
     assert "mlpolicy/data/default-policy.yaml" in names
+    assert "mlpolicy/data/default-policy.json" in names  # the frozen form builtin() reads
     assert "mlpolicy/py.typed" in names
 
 

@@ -20,6 +20,47 @@ def test_builtin_policy_matches_its_schema() -> None:
     assert schema.validate("policy", yamlio.load(DEFAULT.read_bytes()).value) == []
 
 
+def test_frozen_builtin_policy_is_current() -> None:
+    # Stale after an edit of default-policy.yaml: run `python -m mlpolicy.policy`.
+    frozen = DEFAULT.with_suffix(".json")
+    assert frozen.read_text(encoding="utf-8") == policy.freeze()
+
+
+def test_frozen_builtin_policy_is_the_parsed_yaml() -> None:
+    parsed = policy.parse(DEFAULT.read_bytes(), policy.BUILTIN)
+    assert policy.builtin.__wrapped__() == parsed
+    assert repr(policy.builtin.__wrapped__()) == repr(parsed)
+    assert policy.builtin_document() == yamlio.load(DEFAULT.read_bytes()).value
+
+
+def test_builtin_policy_is_read_without_parsing_or_validating(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def forbidden(*args: object) -> None:
+        raise AssertionError("the built-in policy was parsed or validated")
+
+    monkeypatch.setattr(yamlio, "load", forbidden)
+    monkeypatch.setattr(schema, "validate", forbidden)
+    monkeypatch.setattr(policy, "unsafe", forbidden)
+    assert policy.builtin.__wrapped__().source == policy.BUILTIN
+
+
+@pytest.mark.parametrize(
+    "frozen",
+    ['{"yaml_sha256": "0", "policy": {"phases": []}}', "not json", "[]", None],
+)
+def test_a_frozen_form_of_other_bytes_is_never_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, frozen: str | None
+) -> None:
+    path = tmp_path / "default-policy.json"
+    if frozen is not None:
+        path.write_text(frozen, encoding="utf-8")
+    monkeypatch.setattr(policy, "_FROZEN_FILE", path)
+    parsed = policy.parse(DEFAULT.read_bytes(), policy.BUILTIN)
+    assert policy.builtin.__wrapped__() == parsed
+    assert policy.builtin_document() == yamlio.load(DEFAULT.read_bytes()).value
+
+
 def test_requirements_are_cumulative_in_policy_order() -> None:
     builtin = policy.builtin()
     assert builtin.phase_ids == ("ideation", "experimentation", "pipeline", "production")
