@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import sys
-import traceback
 
 import click
 
@@ -78,6 +77,8 @@ def run(args: list[str]) -> int:
         return EXIT_USAGE
     except Exception as exc:  # the gate fails closed: never 0 or 1 on a crash
         if "--verbose" in args:
+            import traceback  # only a crash pays for it
+
             traceback.print_exc()
         click.echo(
             f"mlpolicy: internal error: {type(exc).__name__}: {exc}\n"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,6 +101,8 @@ def read_tool_bytes(root: Path) -> bytes | None:
 
 def parse_tool_table(data: bytes, where: str) -> dict[str, Any]:
     """``[tool.mlpolicy]`` of a pyproject.toml's bytes, keys in the ``_`` form (``fail_on``)."""
+    import tomllib  # only a repository with a pyproject.toml pays for it
+
     try:
         document = tomllib.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
