@@ -79,6 +79,37 @@ def test_a_check_of_a_valid_project_never_imports_jsonschema(repo: Repo, tmp_pat
     assert "jsonschema" not in _loaded("check", cwd=repo.root, env=env)  # warm
 
 
+PLAIN_CHECK = (
+    "import sys, mlpolicy.cli as c, mlpolicy.policy as p\n"
+    "def parse(*args):\n"
+    "    raise AssertionError('a policy was parsed')\n"
+    "p.parse = parse\n"
+    "code = c.run(sys.argv[1:])\n"
+    "print(' '.join(sorted(sys.modules)))\n"
+    "sys.exit(code)\n"
+)
+
+
+def test_a_plain_check_imports_only_what_it_uses(repo: Repo) -> None:
+    # What only another mode needs stays unimported: other formats and report files,
+    # a crash's traceback, a pyproject.toml's TOML parser; and the built-in policy is
+    # read in its frozen form, never parsed and validated again.
+    repo.write(ideation.complete()).commit()
+    done = subprocess.run(
+        [sys.executable, "-c", PLAIN_CHECK, "check"],
+        cwd=repo.root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MLPOLICY_NO_CACHE": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stdout.splitlines()[-1].split())
+    assert {"mlpolicy.engine", "mlpolicy.policy", "mlpolicy.report.text"} <= loaded
+    formats = {f"mlpolicy.report.{module}" for module in REPORTER_BY_NAME.values()}
+    assert formats & loaded == {"mlpolicy.report.text"}
+    assert not {"mlpolicy.report.destination", "traceback", "tomllib"} & loaded
+
+
 def test_every_table_entry_is_its_modules_command() -> None:
     import importlib
 
