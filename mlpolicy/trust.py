@@ -18,7 +18,6 @@ Two keys could otherwise pick the base a change is compared with, or switch git 
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -85,8 +84,25 @@ def at_work_tree(paths: Sequence[Path]) -> Mapping[str, Any]:
 
 def require_git() -> None:
     """Exit 2 with one line when git is needed and cannot be run."""
-    if shutil.which("git") is None:
+    if not _on_path("git"):
         raise UsageError(GIT_MISSING)
+
+
+def _on_path(program: str) -> bool:
+    """Whether ``program`` is on PATH, as ``shutil.which`` and ``subprocess`` search it.
+
+    On POSIX the search is done here: importing shutil (with bz2 and lzma) costs a check
+    more than the search. Windows has PATHEXT and the current folder: shutil knows them.
+    """
+    if os.name == "nt":
+        import shutil
+
+        return shutil.which(program) is not None
+    for folder in os.get_exec_path():
+        path = os.path.join(folder, program)
+        if folder and os.access(path, os.X_OK) and not os.path.isdir(path):
+            return True
+    return False
 
 
 def pre_push_base(environ: Mapping[str, str]) -> str | None:

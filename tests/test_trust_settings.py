@@ -246,6 +246,26 @@ def test_git_missing_from_path_does_not_matter_outside_git(tmp_path: Path) -> No
     assert result.code == 1 and "MLP101" in result.stdout
 
 
+@pytest.mark.parametrize("kind", ["program", "not-executable", "folder", "none"])
+def test_git_is_found_on_path_as_shutil_finds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    from mlpolicy import trust
+
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    if kind == "folder":
+        (folder / "git").mkdir()
+    elif kind != "none":
+        (folder / "git").write_text("#!/bin/sh\n")
+        (folder / "git").chmod(0o755 if kind == "program" else 0o644)
+    for path in (str(folder), f"{tmp_path / 'absent'}{os.pathsep}{folder}", ""):
+        monkeypatch.setenv("PATH", path)
+        monkeypatch.chdir(folder)  # an empty PATH entry must not mean the current folder
+        assert trust._on_path("git") == (shutil.which("git") is not None)
+        assert trust._on_path("git") == (kind == "program" and path != "")
+
+
 def test_pre_push_base_only_in_the_pre_push_stage() -> None:
     from mlpolicy import trust
 
