@@ -50,11 +50,9 @@ def start(
     return process, weakref.finalize(owner, stop, process)
 
 
-def run(
-    root: Path, args: Sequence[str], stdin: bytes | None = None, hooks: bool = False
-) -> tuple[bytes, bytes]:
+def run(root: Path, args: Sequence[str], stdin: bytes | None = None) -> tuple[bytes, bytes]:
     """(stdout, stderr) of one git command run to the end; failure raises GitError."""
-    process = _popen(root, command(args, hooks), stdin is not None, stderr=subprocess.PIPE)
+    process = _popen(root, command(args), stdin is not None, stderr=subprocess.PIPE)
     out, err = process.communicate(stdin)
     if process.returncode:
         message = err.decode("utf-8", "replace").strip() or f"git {args[0]} failed"

@@ -226,37 +226,6 @@ class GitScope:
         line = self._run("rev-list", "--parents", "-n", "1", self.resolve(rev), "--")
         return tuple(line.split()[1:])
 
-    def head_commit(self) -> str | None:
-        """The commit HEAD points at, or None in a repository without commits."""
-        try:
-            return self._run("rev-parse", "--verify", "--quiet", "HEAD^{commit}").strip() or None
-        except GitError:
-            return None
-
-    def differs_from_head(self, ignore: Iterable[str] = ()) -> bool:
-        """Whether tracked files (staged or not) differ from HEAD, the ``ignore`` paths aside.
-
-        For ``mlpolicy log`` in the user's own checkout, not for ``check``: comparing file
-        contents may run the repository's clean filters, as ``git status`` does.
-        """
-        excluded = [f":(top,exclude,literal){path}" for path in ignore]
-        try:
-            self._run(
-                "diff",
-                "--quiet",
-                "--no-ext-diff",
-                "--no-textconv",
-                "HEAD",
-                "--",
-                ":(top)",
-                *excluded,
-            )
-        except GitError as exc:
-            if exc.status == 1:  # --quiet: 1 means "there are differences"
-                return True
-            raise
-        return False
-
     def existing_commits(self, shas: Iterable[str]) -> frozenset[str]:
         """Those of ``shas`` that name commits in the object store."""
         return frozenset(self.commits(shas))
@@ -326,11 +295,6 @@ class GitScope:
             self._history.close()
         self._contents.close()
         self._ids.close()
-
-    def hooks_dir(self) -> Path:
-        """Where git looks for hooks (``core.hooksPath`` honoured; the common dir in worktrees)."""
-        out = gitprocess.run(self.root, ("rev-parse", "--git-path", "hooks"), hooks=True)[0]
-        return self.root / out.decode("utf-8", "surrogateescape").strip()
 
 
 def _revision(ref: str) -> None:
