@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 from dataclasses import dataclass
@@ -53,6 +52,8 @@ class SchemaError:
 
 def suggest(word: str, choices: Any) -> str:
     """A ``; did you mean "x"?`` suffix, or nothing."""
+    import difflib  # only a misspelt key needs it
+
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return f'; did you mean "{close[0]}"?' if close else ""
 
