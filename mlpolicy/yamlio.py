@@ -29,6 +29,12 @@ _FLOAT = re.compile(
     r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
+# The exact spellings of the null and bool patterns, and how every int or float starts.
+_CONSTANTS: dict[str, Any] = dict.fromkeys(("", "~", "null", "Null", "NULL"))
+_CONSTANTS.update(dict.fromkeys(("true", "True", "TRUE"), True))
+_CONSTANTS.update(dict.fromkeys(("false", "False", "FALSE"), False))
+_NUMBER_START = frozenset("+-.0123456789")
+_STR_TAGS = ("!", "tag:yaml.org,2002:str")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +83,10 @@ def load_all(data: bytes | str, max_depth: int = MAX_DEPTH) -> tuple[YamlDocumen
 
 def _parse(data: bytes | str, max_depth: int, multi: bool) -> tuple[YamlDocument, ...]:
     text = decode(data) if isinstance(data, bytes) else data
+    return _parse_text(text, max_depth, multi)
+
+
+def _parse_text(text: str, max_depth: int, multi: bool) -> tuple[YamlDocument, ...]:
     try:
         return _build(text, max_depth, pure=False, multi=multi)
     except _ParserFailure:
@@ -96,9 +106,8 @@ class _ParserFailure(Exception):
 
 
 def _build(text: str, max_depth: int, pure: bool, multi: bool) -> tuple[YamlDocument, ...]:
-    builder = _Builder(max_depth, multi)
     try:
-        builder.consume(_events(text, pure))
+        return _documents(_events(text, pure), max_depth, multi)
     except DocumentError:
         raise
     except RecursionError:
@@ -108,13 +117,17 @@ def _build(text: str, max_depth: int, pure: bool, multi: bool) -> tuple[YamlDocu
         problem = getattr(exc, "problem", None) or (str(exc).splitlines() or [""])[0]
         error = DocumentError(f"invalid YAML: {problem or type(exc).__name__}", *_mark(mark))
         raise _ParserFailure(error) from None
-    return tuple(builder.documents)
 
 
 def _events(text: str, pure: bool) -> Iterator[Any]:
-    from ruamel.yaml import YAML
+    from ruamel.yaml import main
 
-    yield from YAML(typ="safe", pure=pure).parse(text)
+    c_parser = getattr(main, "CParser", None)  # None where ruamel has no C extension
+    if pure or c_parser is None:
+        return iter(main.YAML(typ="safe", pure=True).parse(text))
+    # The C parser alone: YAML(typ="safe") would build a loader class per call (and look
+    # for plug-ins) only to hand out the same events. get_event answers None past the end.
+    return iter(c_parser(text).get_event, None)
 
 
 def _mark(mark: Any) -> tuple[int | None, int | None]:
@@ -123,106 +136,101 @@ def _mark(mark: Any) -> tuple[int | None, int | None]:
     return (int(mark.line) + 1, int(mark.column) + 1)
 
 
-class _Builder:
-    """Turns a parser event stream into values, bounding depth and refusing aliases."""
+_NO_KEY: Any = object()  # an open mapping waits for its next key, not for a value
 
-    def __init__(self, max_depth: int, multi: bool = False) -> None:
-        self.max_depth = max_depth
-        self.multi = multi
-        self.documents: list[YamlDocument] = []
-        self.result: Any = None
-        self.positions: dict[JsonPath, tuple[int, int]] = {}
-        self._stack: list[tuple[Any, JsonPath, list[Any]]] = []
-        self._documents = 0
 
-    def consume(self, events: Iterator[Any]) -> None:
-        for event in events:
-            name = type(event).__name__
-            handler = getattr(self, "_on_" + name, None)
-            if handler is not None:
-                handler(event)
+def _documents(events: Iterator[Any], max_depth: int, multi: bool) -> tuple[YamlDocument, ...]:
+    """Turn a parser event stream into values, bounding depth and refusing aliases.
 
-    def _on_DocumentStartEvent(self, event: Any) -> None:
-        self._documents += 1
-        if self._documents > 1 and not self.multi:
+    One loop with its state in local variables, because it runs once per event (tens of
+    thousands in a monorepo check): the open container, its path, whether it is a list,
+    and the key awaiting a value; the enclosing ones wait on ``stack``.
+    """
+    from ruamel.yaml import events as kinds
+
+    scalar, alias = kinds.ScalarEvent, kinds.AliasEvent
+    mapping_start, sequence_start = kinds.MappingStartEvent, kinds.SequenceStartEvent
+    mapping_end, sequence_end = kinds.MappingEndEvent, kinds.SequenceEndEvent
+    document_start, document_end = kinds.DocumentStartEvent, kinds.DocumentEndEvent
+    documents: list[YamlDocument] = []
+    stack: list[tuple[Any, JsonPath, bool, Any]] = []
+    container: Any = None
+    path: JsonPath = ()
+    in_list = False
+    key = _NO_KEY
+    result: Any = None
+    positions: dict[JsonPath, tuple[int, int]] = {}
+    started = 0
+    ended = False
+    for event in events:
+        kind = type(event)
+        if kind is scalar:
+            value = event.value
+            tag = event.tag
+            if tag and tag not in _STR_TAGS:
+                value = _tagged(tag, value, event)
+            elif not event.style and event.implicit[0]:
+                value = _resolve_plain(value)
+            mark = event.start_mark
+            if container is None:
+                result = value
+                positions[()] = (mark.line + 1, mark.column + 1)
+            elif in_list:
+                positions[(*path, len(container))] = (mark.line + 1, mark.column + 1)
+                container.append(value)
+            elif key is _NO_KEY:
+                key = value if type(value) is str else _key_text(value)
+                if key in container:
+                    raise DocumentError(f'duplicate key "{key}"', mark.line + 1, mark.column + 1)
+                container[key] = None
+                positions[(*path, key)] = (mark.line + 1, mark.column + 1)
+            else:
+                container[key] = value
+                key = _NO_KEY
+        elif kind is mapping_start or kind is sequence_start:
+            if len(stack) >= max_depth:
+                raise DocumentError(
+                    f"nesting is deeper than {max_depth} levels", *_mark(event.start_mark)
+                )
+            opened: Any = {} if kind is mapping_start else []
+            mark = event.start_mark
+            stack.append((container, path, in_list, _NO_KEY))
+            if container is None:
+                result = opened
+                positions[()] = (mark.line + 1, mark.column + 1)
+            elif in_list:
+                path = (*path, len(container))
+                positions[path] = (mark.line + 1, mark.column + 1)
+                container.append(opened)
+            elif key is _NO_KEY:
+                raise DocumentError("a mapping key must be a scalar", *_mark(mark))
+            else:
+                container[key] = opened
+                path = (*path, key)
+            container, in_list, key = opened, kind is sequence_start, _NO_KEY
+        elif kind is mapping_end or kind is sequence_end:
+            if key is not _NO_KEY:
+                raise DocumentError("a mapping key has no value", *_mark(event.start_mark))
+            container, path, in_list, key = stack.pop()
+        elif kind is document_start:
+            started += 1
+            if started > 1 and not multi:
+                raise DocumentError(
+                    "the file holds more than one YAML document", *_mark(event.start_mark)
+                )
+        elif kind is document_end:
+            documents.append(YamlDocument(result, positions))
+            result, positions = None, {}
+        elif kind is alias:
             raise DocumentError(
-                "the file holds more than one YAML document", *_mark(event.start_mark)
+                "YAML aliases (*name) are not allowed here; write the value out",
+                *_mark(event.start_mark),
             )
-
-    def _on_DocumentEndEvent(self, event: Any) -> None:
-        self.documents.append(YamlDocument(self.result, self.positions))
-        self.result, self.positions = None, {}
-
-    def _on_AliasEvent(self, event: Any) -> None:
-        raise DocumentError(
-            "YAML aliases (*name) are not allowed here; write the value out",
-            *_mark(event.start_mark),
-        )
-
-    def _on_ScalarEvent(self, event: Any) -> None:
-        self._add(_scalar(event), event)
-
-    def _on_MappingStartEvent(self, event: Any) -> None:
-        self._open({}, event)
-
-    def _on_SequenceStartEvent(self, event: Any) -> None:
-        self._open([], event)
-
-    def _on_MappingEndEvent(self, event: Any) -> None:
-        self._close(event)
-
-    def _on_SequenceEndEvent(self, event: Any) -> None:
-        self._close(event)
-
-    def _open(self, container: Any, event: Any) -> None:
-        if len(self._stack) >= self.max_depth:
-            raise DocumentError(
-                f"nesting is deeper than {self.max_depth} levels", *_mark(event.start_mark)
-            )
-        path = self._add(container, event)
-        self._stack.append((container, path, []))
-
-    def _close(self, event: Any) -> None:
-        _container, _path, pending = self._stack.pop()
-        if pending:
-            raise DocumentError("a mapping key has no value", *_mark(event.start_mark))
-
-    def _add(self, value: Any, event: Any) -> JsonPath:
-        """Place ``value`` in the open container and return its path."""
-        position = _mark(event.start_mark)
-        if not self._stack:
-            self.result = value
-            self.positions[()] = position  # type: ignore[assignment]
-            return ()
-        container, path, pending = self._stack[-1]
-        if isinstance(container, list):
-            item_path = (*path, len(container))
-            container.append(value)
-            self.positions[item_path] = position  # type: ignore[assignment]
-            return item_path
-        if not pending:
-            return self._add_key(container, path, pending, value, position)
-        key = pending.pop()
-        container[key] = value
-        return (*path, key)
-
-    def _add_key(
-        self,
-        container: dict[str, Any],
-        path: JsonPath,
-        pending: list[Any],
-        key: Any,
-        position: tuple[int | None, int | None],
-    ) -> JsonPath:
-        if isinstance(key, (dict, list)):
-            raise DocumentError("a mapping key must be a scalar", *position)
-        key = _key_text(key)
-        if key in container:
-            raise DocumentError(f'duplicate key "{key}"', *position)
-        container[key] = None
-        pending.append(key)
-        self.positions[(*path, key)] = position  # type: ignore[assignment]
-        return (*path, key)
+        elif kind is kinds.StreamEndEvent:
+            ended = True
+    if not ended:  # fail closed: never hand out what a cut-short stream had built
+        raise ValueError("the YAML stream ended early")
+    return tuple(documents)
 
 
 def _key_text(key: Any) -> str:
@@ -233,17 +241,17 @@ def _key_text(key: Any) -> str:
     return str(key)
 
 
-def _scalar(event: Any) -> Any:
-    value: str = event.value
-    tag = event.tag
-    if tag and tag not in ("!", "tag:yaml.org,2002:str"):
-        return _tagged(tag, value, event)
-    if event.style or not event.implicit[0]:
-        return value
-    return _resolve_plain(value)
-
-
 def _resolve_plain(value: str) -> Any:
+    if value in _CONSTANTS:
+        return _CONSTANTS[value]
+    # Only the core schema's patterns below turn a scalar into anything but a string, and
+    # none matches a text that starts elsewhere (``$`` also matches before a final newline,
+    # which only a tagged quoted scalar can have: it takes the long way).
+    if value[-1] != "\n":
+        if value[0] not in _NUMBER_START:
+            return value
+        if value.isdigit() and value.isascii():
+            return int(value)
     if _NULL.match(value):
         return None
     if _BOOL.match(value):
