@@ -30,8 +30,14 @@ from typing import Any
 from mlpolicy import __version__
 
 
-@functools.cache
 def _folder() -> Path | None:
+    return folder("valid")
+
+
+@functools.cache
+def folder(name: str) -> Path | None:
+    """The cache's sub-folder ``name`` (``valid``, ``yaml``), or None when the cache is off
+    or its folders are not the current user's alone."""
     if os.environ.get("CI") or os.environ.get("MLPOLICY_NO_CACHE", "") not in ("", "0"):
         return None
     explicit = os.environ.get("MLPOLICY_CACHE_DIR")
@@ -39,8 +45,8 @@ def _folder() -> Path | None:
         root = Path(explicit)
     else:
         root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mlpolicy"
-    folder = root / "valid"
-    return folder if all(private(d) for d in (root, folder)) else None
+    sub = root / name
+    return sub if all(private(d) for d in (root, sub)) else None
 
 
 def private(folder: Path) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from mlpolicy import yamlcache
 from mlpolicy.errors import DocumentError
 
 MAX_BYTES = 1024 * 1024
@@ -83,7 +84,15 @@ def load_all(data: bytes | str, max_depth: int = MAX_DEPTH) -> tuple[YamlDocumen
 
 def _parse(data: bytes | str, max_depth: int, multi: bool) -> tuple[YamlDocument, ...]:
     text = decode(data) if isinstance(data, bytes) else data
-    return _parse_text(text, max_depth, multi)
+    cache_key = yamlcache.key(text, max_depth, multi)
+    if cache_key is not None:
+        cached = yamlcache.recall(cache_key)
+        if cached is not None:
+            return tuple(YamlDocument(value, positions) for value, positions in cached)
+    documents = _parse_text(text, max_depth, multi)
+    if cache_key is not None:
+        yamlcache.remember(cache_key, [(d.value, d.positions) for d in documents])
+    return documents
 
 
 def _parse_text(text: str, max_depth: int, multi: bool) -> tuple[YamlDocument, ...]:

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import math
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlpolicy import yamlio
+from mlpolicy import yamlcache, yamlio
 from mlpolicy.errors import DocumentError
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _parser_only() -> Iterator[None]:
+    """These tests are about the parser: no answer comes from the parse cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(yamlcache, "key", lambda *_: None)
+        yield
 
 
 def test_values_and_positions_follow_yaml_1_2() -> None:
@@ -110,3 +120,20 @@ def test_load_all_never_escapes(text: str) -> None:
     with contextlib.suppress(DocumentError):
         for document in yamlio.load_all(text.encode()):
             assert isinstance(document.positions, dict)
+
+
+def test_core_schema_edges_resolve_as_the_patterns_say() -> None:
+    wide = "\uff12"  # a full-width digit: a digit to str.isdigit, not to YAML
+    doc = yamlio.load(
+        f'a: [007, +1, 0o17, 1_000, "{wide}", {wide}, '
+        'nothing, truly, Null, -.inf, 1e3, !!float "2"]\n'
+        "b: !!int |\n  5\nc: !!null |\n  null\n1: x\ntrue: y\nnull: z\n1.5: w\n.inf: v\n"
+    )
+    # Underscores make strings; a block scalar's final newline does not stop a tag's
+    # pattern; keys that resolve to non-strings keep their YAML spelling.
+    items = [7, 1, 15, "1_000", wide, wide, "nothing", "truly", None, -math.inf, 1e3, 2.0]
+    assert repr(doc.value) == repr(
+        {"a": items, "b": 5, "c": None, "1": "x", "true": "y", "null": "z", "1.5": "w", "inf": "v"}
+    )
+    assert doc.positions[("a", 11)] == (1, 69)
+    assert doc.positions[("inf",)] == (10, 1)

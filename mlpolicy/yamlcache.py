@@ -1,0 +1,126 @@
+"""Remembers parsed YAML documents in the user's cache, so a warm run needs no YAML parser.
+
+Importing ruamel.yaml costs more than the rest of a small warm check, and what
+``yamlio.load`` makes of a text depends on nothing but the text, the depth bound, whether
+it reads a stream of documents, and mlpolicy's version. So a successful parse is kept as
+one small JSON file named by the SHA-256 of those inputs; a text that fails is parsed
+afresh every time, so its error is always the parser's own.
+
+The cache lives beside the validation cache (``mlpolicy.cache``) under the same rules:
+never in CI, off with ``MLPOLICY_NO_CACHE``, only in folders that are the user's alone, and
+silently skipped when it cannot be read or written. An entry is believed only when it is a
+regular file of the user's that no one else may write and it names the key it was asked
+for; anything else (a torn write, another layout) is a miss.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+from mlpolicy import __version__, cache
+
+# A new layout of entries or a new meaning of values gets a new tag, so old entries miss.
+_FORMAT = "yamlio-1"
+_MAX_ENTRY = 16 * 1024 * 1024
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+Positions = dict[tuple[str | int, ...], tuple[int, int]]
+Parsed = list[tuple[Any, Positions]]
+
+
+def key(text: str, max_depth: int, multi: bool) -> str | None:
+    """The cache key of parsing ``text`` so, or None when the cache is off."""
+    if cache.folder("yaml") is None:
+        return None
+    digest = hashlib.sha256(f"{__version__}\0{_FORMAT}\0{max_depth}\0{multi:d}\0".encode())
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def recall(cache_key: str) -> Parsed | None:
+    """The documents remembered under ``cache_key`` (values, positions), or None."""
+    path = _path(cache_key)
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        with open(fd, "rb") as stream:
+            if not _trusted(os.fstat(fd)):
+                return None
+            data = stream.read(_MAX_ENTRY + 1)
+        if len(data) > _MAX_ENTRY:
+            return None
+        entry = json.loads(data)
+        if entry["digest"] != cache_key:
+            return None
+        return [(value, _positions(places)) for value, places in entry["documents"]]
+    except (OSError, ValueError, TypeError, KeyError, IndexError, RecursionError):
+        return None
+
+
+def remember(cache_key: str, documents: Parsed) -> None:
+    """Keep ``documents`` under ``cache_key``; failures are ignored."""
+    entry = {
+        "digest": cache_key,
+        "documents": [
+            [value, [[*where, line, column] for where, (line, column) in positions.items()]]
+            for value, positions in documents
+        ],
+    }
+    try:
+        data = json.dumps(entry, separators=(",", ":")).encode("ascii")
+    except (TypeError, ValueError, RecursionError):
+        return
+    if len(data) <= _MAX_ENTRY:
+        _write(_path(cache_key), data)
+
+
+def _path(cache_key: str) -> Path:
+    folder = cache.folder("yaml")
+    assert folder is not None  # a key exists only when the folder does
+    return folder / cache_key[:2] / cache_key[2:]
+
+
+def _trusted(info: os.stat_result) -> bool:
+    owner = getattr(os, "getuid", None)  # Windows: no POSIX owner to compare
+    mine = owner is None or info.st_uid == owner()
+    return stat.S_ISREG(info.st_mode) and mine and not info.st_mode & 0o022
+
+
+def _positions(places: list[list[Any]]) -> Positions:
+    positions: Positions = {}
+    for place in places:
+        line, column = place[-2], place[-1]
+        if type(line) is not int or type(column) is not int:
+            raise TypeError("a position is not a line and a column")
+        positions[tuple(place[:-2])] = (line, column)
+    return positions
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all: a reader never sees half an entry."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW
+    try:
+        try:
+            fd = os.open(partial, flags, 0o600)
+        except FileNotFoundError:  # the first entry of its shard
+            path.parents[3].mkdir(parents=True, exist_ok=True)  # ~/.cache, say: not ours
+            for folder in reversed(path.parents[:3]):  # root, yaml/, the shard: all private
+                folder.mkdir(mode=0o700, exist_ok=True)
+            if not cache.private(path.parent):
+                return
+            fd = os.open(partial, flags, 0o600)
+        with open(fd, "wb") as stream:
+            stream.write(data)
+        os.replace(partial, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
