@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import stat
@@ -36,7 +37,7 @@ Parsed = list[tuple[Any, Positions]]
 
 def key(text: str, max_depth: int, multi: bool) -> str | None:
     """The cache key of parsing ``text`` so, or None when the cache is off."""
-    if cache.folder("yaml") is None:
+    if _folder() is None:
         return None
     digest = hashlib.sha256(f"{__version__}\0{_FORMAT}\0{max_depth}\0{multi:d}\0".encode())
     digest.update(text.encode("utf-8", "surrogatepass"))
@@ -45,9 +46,8 @@ def key(text: str, max_depth: int, multi: bool) -> str | None:
 
 def recall(cache_key: str) -> Parsed | None:
     """The documents remembered under ``cache_key`` (values, positions), or None."""
-    path = _path(cache_key)
     try:
-        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+        fd = os.open(_path(cache_key), os.O_RDONLY | _NOFOLLOW)
     except OSError:
         return None
     try:
@@ -60,7 +60,7 @@ def recall(cache_key: str) -> Parsed | None:
         entry = json.loads(data)
         if entry["digest"] != cache_key:
             return None
-        return [(value, _positions(places)) for value, places in entry["documents"]]
+        return [_document(*document) for document in entry["documents"]]
     except (OSError, ValueError, TypeError, KeyError, IndexError, RecursionError):
         return None
 
@@ -69,8 +69,9 @@ def remember(cache_key: str, documents: Parsed) -> None:
     """Keep ``documents`` under ``cache_key``; failures are ignored."""
     entry = {
         "digest": cache_key,
+        # JSON has no tuples: the paths become lists, and every (line, column) two numbers.
         "documents": [
-            [value, [[*where, line, column] for where, (line, column) in positions.items()]]
+            [value, list(positions), list(itertools.chain.from_iterable(positions.values()))]
             for value, positions in documents
         ],
     }
@@ -82,10 +83,13 @@ def remember(cache_key: str, documents: Parsed) -> None:
         _write(_path(cache_key), data)
 
 
-def _path(cache_key: str) -> Path:
+def _folder() -> str | None:
     folder = cache.folder("yaml")
-    assert folder is not None  # a key exists only when the folder does
-    return folder / cache_key[:2] / cache_key[2:]
+    return None if folder is None else str(folder)
+
+
+def _path(cache_key: str) -> str:
+    return os.path.join(_folder() or "", cache_key[:2], cache_key[2:])
 
 
 def _trusted(info: os.stat_result) -> bool:
@@ -94,28 +98,22 @@ def _trusted(info: os.stat_result) -> bool:
     return stat.S_ISREG(info.st_mode) and mine and not info.st_mode & 0o022
 
 
-def _positions(places: list[list[Any]]) -> Positions:
-    positions: Positions = {}
-    for place in places:
-        line, column = place[-2], place[-1]
-        if type(line) is not int or type(column) is not int:
-            raise TypeError("a position is not a line and a column")
-        positions[tuple(place[:-2])] = (line, column)
-    return positions
+def _document(value: Any, paths: list[list[str | int]], marks: list[int]) -> tuple[Any, Positions]:
+    if {*map(type, marks)} - {int} or {*map(type, paths)} - {list}:
+        raise TypeError("the positions are not paths with a line and a column each")
+    pairs = iter(marks)
+    return value, dict(zip(map(tuple, paths), zip(pairs, pairs, strict=True), strict=True))
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write(path: str, data: bytes) -> None:
     """Write ``path`` whole or not at all: a reader never sees half an entry."""
-    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    partial = f"{path}.{os.getpid()}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW
     try:
         try:
             fd = os.open(partial, flags, 0o600)
         except FileNotFoundError:  # the first entry of its shard
-            path.parents[3].mkdir(parents=True, exist_ok=True)  # ~/.cache, say: not ours
-            for folder in reversed(path.parents[:3]):  # root, yaml/, the shard: all private
-                folder.mkdir(mode=0o700, exist_ok=True)
-            if not cache.private(path.parent):
+            if not _make_shard(Path(path).parent):
                 return
             fd = os.open(partial, flags, 0o600)
         with open(fd, "wb") as stream:
@@ -123,4 +121,17 @@ def _write(path: Path, data: bytes) -> None:
         os.replace(partial, path)
     except OSError:
         with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
+            os.unlink(partial)
+
+
+def _make_shard(shard: Path) -> bool:
+    """Create ``shard`` (and the cache folders above it, the first time), all private."""
+    try:
+        shard.mkdir(mode=0o700)
+    except FileNotFoundError:
+        shard.parents[2].mkdir(parents=True, exist_ok=True)  # ~/.cache, say: not ours
+        for folder in (shard.parents[1], shard.parent, shard):  # root, yaml/, the shard
+            folder.mkdir(mode=0o700, exist_ok=True)
+    except FileExistsError:
+        pass
+    return cache.private(shard)

@@ -4,6 +4,8 @@ Built on parser events rather than ruamel's composer because (SPEC section 11) t
 composer segfaults on deep nesting and alias expansion explodes anything that walks the
 result. Here nesting is bounded while the events stream in, aliases are refused, keys
 must be unique, and every mapping key and sequence item keeps its 1-based line/column.
+A successful parse is remembered in the user's cache (``yamlcache``), so a warm run
+imports no parser at all; errors are never remembered.
 """
 
 from __future__ import annotations
