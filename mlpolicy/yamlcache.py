@@ -26,7 +26,8 @@ from typing import Any
 
 from mlpolicy import __version__, cache
 
-# A new layout of entries or a new meaning of values gets a new tag, so old entries miss.
+# Change the tag when the entries' layout or what yamlio makes of some text changes
+# within one version, so that entries written before miss.
 _FORMAT = "yamlio-1"
 _MAX_ENTRY = 16 * 1024 * 1024
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
