@@ -21,6 +21,7 @@ import itertools
 import json
 import os
 import stat
+import time
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +67,36 @@ def recall(cache_key: str) -> Parsed | None:
         return None
 
 
+class _Budget:
+    """Time spent writing entries, held to a share of the run's: creating a file can cost as
+    much as parsing the document it keeps, so a first run over a thousand new documents
+    writes what fits in its share (and the few of a small project always) and later runs
+    write the rest; no run is slower than one without the cache by more than noise."""
+
+    free_writes = 16
+    share = 0.02
+    started = time.perf_counter()
+    writes = 0
+    spent = 0.0
+
+    @classmethod
+    def allows(cls) -> bool:
+        if cls.writes < cls.free_writes:
+            return True
+        return cls.spent <= cls.share * (time.perf_counter() - cls.started)
+
+
 def remember(cache_key: str, documents: Parsed) -> None:
-    """Keep ``documents`` under ``cache_key``; failures are ignored."""
+    """Keep ``documents`` under ``cache_key`` if the write budget allows; failures are ignored."""
+    if not _Budget.allows():
+        return
+    start = time.perf_counter()
+    _remember(cache_key, documents)
+    _Budget.writes += 1
+    _Budget.spent += time.perf_counter() - start
+
+
+def _remember(cache_key: str, documents: Parsed) -> None:
     entry = {
         "digest": cache_key,
         # JSON has no tuples: the paths become lists, and every (line, column) two numbers.

@@ -26,6 +26,8 @@ TEXT_DOCUMENT = "a: [1, -.inf, .inf, 1.5, -0.0, '1', true, ~, 0x1f]\n'1': one\nn
 def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "cache"
     monkeypatch.setattr(cache, "folder", lambda name: root / name)
+    monkeypatch.setattr(yamlcache._Budget, "writes", 0)  # a run of its own: nothing spent
+    monkeypatch.setattr(yamlcache._Budget, "spent", 0.0)
     return root / "yaml"
 
 
@@ -68,6 +70,7 @@ def test_inputs_that_change_the_parse_have_their_own_entries(folder: Path) -> No
 def shared_folder() -> Iterator[Path]:
     with tempfile.TemporaryDirectory() as top, pytest.MonkeyPatch.context() as patch:
         patch.setattr(cache, "folder", lambda name: Path(top) / name)
+        patch.setattr(yamlcache._Budget, "share", 1.0)  # every parse is written
         yield Path(top) / "yaml"
 
 
@@ -83,6 +86,19 @@ def test_any_parse_survives_the_round_trip(shared_folder: Path, text: str, multi
         return
     assert _exact(_load(text, multi)) == fresh
     assert _exact(_load(text, multi)) == fresh  # now from the entry
+
+
+def test_writing_stops_when_its_share_of_the_run_is_spent(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    budget = yamlcache._Budget
+    monkeypatch.setattr(budget, "share", 0.0)  # nothing beyond the free writes
+    for i in range(budget.free_writes + 5):
+        assert yamlio.load(f"a: {i}\n").value == {"a": i}
+    assert len(_entries(folder)) == budget.free_writes
+    monkeypatch.setattr(budget, "share", 1.0)
+    yamlio.load("a: 1000\n")
+    assert len(_entries(folder)) == budget.free_writes + 1
 
 
 def test_errors_are_never_remembered(folder: Path) -> None:
