@@ -10,7 +10,7 @@ step goes there when ``init`` was given another one).
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from mlpolicy.policy import Policy
@@ -41,7 +41,7 @@ def next_steps(
     return tuple(steps)
 
 
-def _edits(policy: Policy, required: dict[str, str]) -> list[str]:
+def _edits(policy: Policy, required: Mapping[str, str]) -> list[str]:
     steps = []
     if "design_doc" in required:
         steps.append(
@@ -71,7 +71,7 @@ def _edits(policy: Policy, required: dict[str, str]) -> list[str]:
     return steps
 
 
-def _evidence(required: dict[str, str]) -> list[str]:
+def _evidence(required: Mapping[str, str]) -> list[str]:
     steps, evidence = [], []
     if "experiments" in required:
         steps.append(

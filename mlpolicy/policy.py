@@ -7,8 +7,9 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from mlpolicy import safeio, schema, yamlio
@@ -64,6 +65,10 @@ class Policy:
     design_doc: DocumentSpec
     model_card: DocumentSpec
     waiver_warning_days: int
+    # requirements() by phase, filled as asked; not part of the policy's value
+    _requirements: dict[str, Mapping[str, str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def phase_ids(self) -> tuple[str, ...]:
@@ -83,12 +88,19 @@ class Policy:
     def index(self, phase: str) -> int:
         return self.phase_ids.index(phase)
 
-    def requirements(self, phase: str) -> dict[str, str]:
-        """Requirement -> level in force at ``phase``: its own and every earlier phase's."""
-        levels: dict[str, str] = {}
-        for candidate in self.phases[: self.index(phase) + 1]:
-            levels.update(candidate.requires)
-        return {name: level for name, level in levels.items() if level != "off"}
+    def requirements(self, phase: str) -> Mapping[str, str]:
+        """Requirement -> level in force at ``phase``: its own and every earlier phase's.
+
+        Asked for every rule of every project, so each phase's answer is worked out once.
+        """
+        known = self._requirements.get(phase)
+        if known is None:
+            levels: dict[str, str] = {}
+            for candidate in self.phases[: self.index(phase) + 1]:
+                levels.update(candidate.requires)
+            in_force = {name: level for name, level in levels.items() if level != "off"}
+            known = self._requirements[phase] = MappingProxyType(in_force)
+        return known
 
     def severity(
         self, rule: str, requirement: str | None, phase: str | None, default: Severity

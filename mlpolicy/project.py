@@ -336,9 +336,10 @@ class Project:
         for pattern in patterns:
             if glob.has_magic(pattern):
                 matches = [m.relative_to(self.root).parts for m in sorted(self.root.glob(pattern))]
+            elif safeio.present(os.path.join(self._root, pattern.rstrip("/") or ".")):
+                matches = [tuple(p for p in pattern.split("/") if p not in ("", "."))]
             else:
-                literal = os.path.join(self._root, pattern)
-                matches = [Path(pattern).parts] if safeio.present(Path(literal)) else []
+                matches = []
             for parts in matches:
                 if SKIP_DIRS.intersection(parts):
                     continue

@@ -141,7 +141,7 @@ def walk(top: Path, on_error: Callable[[Path, FileProblem], None]) -> Iterator[W
     yield from os.walk(top, onerror=report)
 
 
-def present(path: Path) -> bool:
+def present(path: Path | str) -> bool:
     """True when something is at ``path``, even where it cannot be looked at.
 
     ``os.path.lexists`` says False when a folder on the way cannot be searched; that
