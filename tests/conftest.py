@@ -90,6 +90,18 @@ class Repo:
         return run_cli("check", *args, cwd=self.root, env=env)
 
 
+def git_shim(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """A ``git`` first on PATH that logs each command line and runs the real git: the
+    environment to run under, and the log (one line per git start)."""
+    real = shutil.which("git")
+    shim, log = tmp_path / "shim", tmp_path / "git-starts.log"
+    shim.mkdir(exist_ok=True)
+    (shim / "git").write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{real}" "$@"\n')
+    (shim / "git").chmod(0o755)
+    log.write_text("")
+    return {"PATH": f"{shim}{os.pathsep}{os.environ['PATH']}"}, log
+
+
 def run_record(commit: str, run_id: str = "gbm-1", **changes: object) -> str:
     """One finished ``mlpolicy.runlog/v1`` run (a JSONL line, without its newline)."""
     record: dict[str, object] = {

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import Repo
+from conftest import Repo, git_shim
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "production"
 EVIDENCE = ("experiments/runs.jsonl", "reports/pipeline-tests.xml")
@@ -43,13 +42,7 @@ def _monorepo(root: Path, projects: int) -> Repo:
 
 def _git_starts(repo: Repo, tmp_path: Path, *args: str) -> list[str]:
     """The git command lines one ``check`` started."""
-    real = shutil.which("git")
-    shim, log = tmp_path / "shim", tmp_path / "git-starts.log"
-    shim.mkdir(exist_ok=True)
-    (shim / "git").write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{real}" "$@"\n')
-    (shim / "git").chmod(0o755)
-    log.write_text("")
-    env = {"PATH": f"{shim}{os.pathsep}{os.environ['PATH']}"}
+    env, log = git_shim(tmp_path)
     result = repo.check("--format", "json", *args, env=env)
     assert result.code == 0, result.stdout + result.stderr
     assert len(result.json()["projects"]) >= 1

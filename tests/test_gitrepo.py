@@ -12,14 +12,13 @@ from __future__ import annotations
 import ast
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
-from conftest import GIT_ENV, Repo
+from conftest import GIT_ENV, Repo, git_shim
 from trackerfix import DVCLIVE, copy_tree
 
 from mlpolicy.gitrepo import GitRepo
@@ -54,17 +53,6 @@ def _run(
     assert report.exists(), done.stderr
     found = json.loads(report.read_text())
     return found["code"], found["modules"], done
-
-
-def _shim(tmp_path: Path) -> tuple[dict[str, str], Path]:
-    """A ``git`` first on PATH that logs each command line and runs the real git."""
-    real = shutil.which("git")
-    shim, log = tmp_path / "shim", tmp_path / "git-starts.log"
-    shim.mkdir(exist_ok=True)
-    (shim / "git").write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{real}" "$@"\n')
-    (shim / "git").chmod(0o755)
-    log.write_text("")
-    return {"PATH": f"{shim}{os.pathsep}{os.environ['PATH']}"}, log
 
 
 def _production(repo: Repo) -> Repo:
@@ -115,6 +103,13 @@ def _fresh(repo: Repo) -> str:
     repo.write({"dvc.yaml": (SAMPLES / "dvc" / "dvc.yaml").read_bytes()})
     repo.write({"tests.xml": (SAMPLES / "junit" / "pipeline-tests.xml").read_bytes()})
     return repo.commit("project")
+
+
+def _with_dvclive_runs(repo: Repo) -> str:
+    """A fresh project with DVCLive output committed; the commit's sha."""
+    _fresh(repo)
+    copy_tree(DVCLIVE, repo.root / "dvclive")
+    return repo.commit("runs")
 
 
 def test_hooks_install_uses_gitpython_and_honours_hooks_path(repo: Repo, tmp_path: Path) -> None:
@@ -172,9 +167,7 @@ def test_attest_takes_head_through_gitpython(repo: Repo, tmp_path: Path) -> None
 
 
 def test_export_takes_the_stores_last_commit_through_gitpython(repo: Repo, tmp_path: Path) -> None:
-    _fresh(repo)
-    copy_tree(DVCLIVE, repo.root / "dvclive")
-    runs = repo.commit("runs")
+    runs = _with_dvclive_runs(repo)
     repo.write({"src/train.py": "2\n"})
     repo.commit("later code")
     args = ("export", "--from", "dvclive", "dvclive", "-o", "runs.jsonl")
@@ -217,10 +210,8 @@ def test_last_commit_names_the_commit_the_checks_history_names(repo: Repo) -> No
 
 
 def test_every_git_gitpython_starts_has_hooks_and_fsmonitor_off(repo: Repo, tmp_path: Path) -> None:
-    _fresh(repo)
-    copy_tree(DVCLIVE, repo.root / "dvclive")
-    repo.commit("runs")
-    env, log = _shim(tmp_path)
+    _with_dvclive_runs(repo)
+    env, log = git_shim(tmp_path)
     commands = [
         ("log", "--experiment", "churn", "--metric", "auc=0.8", "-o", "runs.jsonl"),
         ("export", "--from", "dvclive", "dvclive", "-o", "exported.jsonl"),
@@ -277,9 +268,7 @@ def _one_line_error(done: subprocess.CompletedProcess[str], code: int) -> str:
 def test_no_git_on_path_is_exit_2_in_one_line(
     repo: Repo, tmp_path: Path, args: tuple[str, ...]
 ) -> None:
-    _fresh(repo)
-    copy_tree(DVCLIVE, repo.root / "dvclive")
-    repo.commit("runs")
+    _with_dvclive_runs(repo)
     empty = tmp_path / "empty"
     empty.mkdir()
     code, _, done = _run(repo, tmp_path, *args, env={"PATH": str(empty)})
@@ -290,9 +279,7 @@ def test_no_git_on_path_is_exit_2_in_one_line(
 def test_a_git_that_fails_is_exit_2_with_its_message(
     repo: Repo, tmp_path: Path, args: tuple[str, ...]
 ) -> None:
-    _fresh(repo)
-    copy_tree(DVCLIVE, repo.root / "dvclive")
-    repo.commit("runs")
+    _with_dvclive_runs(repo)
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "git").write_text('#!/bin/sh\necho "fatal: this git is broken" >&2\nexit 128\n')
