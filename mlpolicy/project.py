@@ -149,6 +149,7 @@ class Project:
         ] = {}  # MLP505: checks the clone's history cannot answer
         self.policy_files: set[str] = set()  # repo-relative policy files this project reads
         self._cache: dict[str, Any] = {}
+        self._resolved: dict[str, Path | None] = {}
         if outside:
             self.escapes[self.manifest_rel] = Problem(
                 f"manifest {self.manifest_rel} is a symlink leading outside the repository;"
@@ -282,8 +283,16 @@ class Project:
         """The file ``declared`` (relative to the project) names, if it stays in the repository.
 
         Absolute paths, ``..`` escapes and symlinks leading outside are recorded for
-        MLP008 and yield None, so nothing outside the repository is ever read.
+        MLP008 and yield None, so nothing outside the repository is ever read. The answer
+        is kept: readers and stages ask about the same paths again, and an escape is
+        recorded once, where it was first met, however often it is asked about.
         """
+        if declared in self._resolved:
+            return self._resolved[declared]
+        resolved = self._resolved[declared] = self._resolve(declared, where)
+        return resolved
+
+    def _resolve(self, declared: str, where: Location | None) -> Path | None:
         reason = None
         if PurePosixPath(declared).is_absolute() or PureWindowsPath(declared).drive:
             reason = "is absolute"
