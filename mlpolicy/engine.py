@@ -5,13 +5,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from mlpolicy import baseline, manifest_search
 from mlpolicy.baseline import Base, Snapshot
-from mlpolicy.facts import ProjectFacts, Readings, WaiverFacts
+from mlpolicy.facts import ProjectFacts, WaiverFacts
 from mlpolicy.findings import (
     Artifact,
     BaseInfo,
@@ -181,7 +181,11 @@ def check_projects(projects: Sequence[Project]) -> list[ProjectResult]:
         with contextlib.suppress(GitError):
             git.prefetch(_merged(ask_git.questions(p, r, f) for p, f, r in staged))
             git.prefetch(_merged(ask_git.follow_up(p, git, r, f) for p, f, r in staged))
-    return [_judge_project(p, in_force, readings) for p, in_force, readings in staged]
+    results = []
+    for project, in_force, readings in staged:
+        facts = project.facts(readings, ask_git.ask(project, readings, in_force))
+        results.append(_judge_project(project, facts))
+    return results
 
 
 def _merged(questions: Iterable[Questions]) -> Questions:
@@ -195,25 +199,21 @@ def _merged(questions: Iterable[Questions]) -> Questions:
 
 
 def check_project(project: Project) -> ProjectResult:
-    """Check one project: read it, ask git about it, judge it (see :func:`_judge_project`)."""
+    """Check one project: read it, ask git about it, judge it."""
     return check_projects([project])[0]
 
 
-def _judge_project(
-    project: Project, in_force: Mapping[str, object], readings: Readings
-) -> ProjectResult:
-    """Ask git about the read project, then judge the frozen facts; keep the selected.
+def _judge_project(project: Project, facts: ProjectFacts) -> ProjectResult:
+    """Judge the project's frozen facts; keep the selected findings.
 
-    The Read stage parses every artifact the project's phase requires and the Ask-git stage
-    asks every question about them, whatever ``--select``/``--ignore`` say; the rules then
-    judge the frozen :class:`ProjectFacts`, so selection never changes what is known (which
-    artifacts exist, are committed, readable or inside the repository). When MLP007 is
-    selected every rule runs and waivers are matched against all their findings (so an
+    The Read stage parsed every artifact the project's phase requires and the Ask-git stage
+    asked every question about them, whatever ``--select``/``--ignore`` say; the rules
+    judge only the frozen :class:`ProjectFacts`, so selection never changes what is known
+    (which artifacts exist, are committed, readable or inside the repository). When MLP007
+    is selected every rule runs and waivers are matched against all their findings (so an
     unused waiver never depends on selection); only then are the unselected findings
     dropped. The waiver rules judge :class:`WaiverFacts` and run only when selected.
     """
-    answers = ask_git.ask(project, readings, in_force)
-    facts = project.facts(readings, answers)
     wants = project.settings.wants
     candidates = project_rules(project)
     findings: list[Finding] = []
