@@ -50,13 +50,17 @@ def follow_up(
     project: Project, git: GitScope, readings: Readings, in_force: Collection[str]
 ) -> Questions:
     """What :func:`ask` will want once the :func:`questions` are answered: the watched paths
-    at the commit that last changed each validation file without input hashes."""
+    at the commit that last changed each validation file (as ``_evidence_history`` asks)."""
     if "pipeline_validation" not in in_force or "pipelines" not in readings.values:
         return Questions()
     unhashed = {e.rel for e in readings.validation.usable if e.inputs_sha256 is None}
     defined = (d.rel for d in readings.pipelines.definitions)
     watched = code_changes.watched_paths(project, defined) if unhashed else ()
-    revs = {c.sha for c in git.last_commits(unhashed).values()} if watched else set()
+    from mlpolicy.artifacts import validation
+
+    recorded = {a.path for a in project.artifacts.values() if a.kind == validation.KIND}
+    lasts = git.last_commits(recorded | unhashed) if watched else {}
+    revs = {c.sha for c in lasts.values()}
     return Questions(objects=frozenset((r, p) for r in (*revs, code_changes.HEAD) for p in watched))
 
 
