@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from mlpolicy.commands import EXIT_FINDINGS, EXIT_OK
+from mlpolicy.commands import EXIT_FINDINGS, EXIT_OK, options
 from mlpolicy.commands.check_settings import PYPROJECT_KEYS, CheckSettings, Target, parse
 from mlpolicy.commands.options import given
 from mlpolicy.report import REPORTER_BY_NAME
@@ -61,14 +61,8 @@ if TYPE_CHECKING:
     show_default=True,
     help="Lowest severity that makes the check fail (exit 1).",
 )
-@click.option(
-    "--policy",
-    "policy_path",
-    type=click.Path(path_type=Path),
-    envvar="MLPOLICY_POLICY",
-    help="Use this policy file instead of the manifests' and the built-in one.",
-)
-@click.option("--no-git", is_flag=True, envvar="MLPOLICY_NO_GIT", help="Skip git-based rules.")
+@options.policy
+@options.no_git
 @click.option(
     "--base",
     metavar="REF",

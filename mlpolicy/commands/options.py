@@ -1,4 +1,4 @@
-"""What several commands share: which option values the workflow gave, and colour."""
+"""What several commands share: options, which option values the workflow gave, and colour."""
 
 from __future__ import annotations
 
@@ -12,6 +12,18 @@ import click
 from click.core import ParameterSource
 
 _TRUSTED = (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
+
+# Options that mean the same for `check` and `status`.
+policy = click.option(
+    "--policy",
+    "policy_path",
+    type=click.Path(path_type=Path),
+    envvar="MLPOLICY_POLICY",
+    help="Use this policy file instead of the manifests' and the built-in one.",
+)
+no_git = click.option(
+    "--no-git", is_flag=True, envvar="MLPOLICY_NO_GIT", help="Skip git-based rules."
+)
 
 
 def given(ctx: click.Context, names: Mapping[str, str]) -> dict[str, Any]:

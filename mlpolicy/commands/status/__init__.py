@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from mlpolicy.commands import EXIT_OK
+from mlpolicy.commands import EXIT_OK, options
 from mlpolicy.commands.options import color, given
 
 if TYPE_CHECKING:
@@ -86,14 +86,8 @@ def run(settings: StatusSettings) -> int:
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "--policy",
-    "policy_path",
-    type=click.Path(path_type=Path),
-    envvar="MLPOLICY_POLICY",
-    help="Use this policy file instead of the manifests' and the built-in one.",
-)
-@click.option("--no-git", is_flag=True, envvar="MLPOLICY_NO_GIT", help="Skip git-based rules.")
+@options.policy
+@options.no_git
 @click.option(
     "--color/--no-color", default=None, help="Colour the text output (default: on a terminal)."
 )
