@@ -153,8 +153,7 @@ def project_rules(project: Project) -> tuple[Rule, ...]:
     A rule guarding a requirement the project's phase does not have is never imported:
     it would not run, and its module's readers are not needed.
     """
-    phase = project.phase if project.loaded else None
-    in_force = project.policy.requirements(phase) if phase is not None else {}
+    in_force = read_stage.requirements(project)
     ids = (i for i, (_, req) in RULE_INDEX.items() if req is None or req in in_force)
     found = (r for r in rules(ids) if r.stage != RUN)
     return tuple(sorted(found, key=lambda r: (r.stage, r.id)))
@@ -221,12 +220,12 @@ def _judge_project(project: Project, facts: ProjectFacts) -> ProjectResult:
     # depends on selection; without MLP007, a rule nobody selected cannot change the report.
     judged = [r for r in candidates if r.stage == PROJECT and (wants(r.id) or wants("MLP007"))]
     for rule in judged:
-        findings += _judge(facts, rule, _capped(rule.id, _run(facts, rule, facts)))
+        findings += _judge(facts, rule, _capped(rule.id, _run(rule, facts)))
     findings, used = _apply_waivers(project, findings, project.settings.date)
     findings = [f for f in findings if wants(f.rule)]
     waivers = _waiver_facts(project, used)
     for rule in (r for r in candidates if r.stage == WAIVERS and wants(r.id)):
-        findings += _judge(facts, rule, _capped(rule.id, _run(facts, rule, waivers)))
+        findings += _judge(facts, rule, _capped(rule.id, _run(rule, waivers)))
     return ProjectResult(
         root=project.rel_root,
         manifest=project.manifest_rel,
@@ -304,20 +303,14 @@ def _judged_artifacts(
     return tuple(sorted(judged, key=lambda a: (a.kind, a.path)))
 
 
-def _run(project: ProjectFacts, rule: Rule, subject: object) -> Iterable[Problem]:
-    """The rule's problems about ``subject`` (the project, or facts frozen from it);
-    requirement rules run only where their requirement is in force.
+def _run(rule: Rule, subject: object) -> Iterable[Problem]:
+    """The rule's problems about ``subject`` (a project's facts, or its waivers).
 
-    Skipping them (rather than judging their problems away) means an artifact a phase
-    does not require is never read, so it is neither reported nor recorded for MLP501.
+    Only rules whose requirement is in force get here (:func:`project_rules`): a rule
+    guarding a requirement the phase does not have is never run, as its artifact is
+    never read.
     """
     assert rule.check is not None
-    if rule.requirement is None:
-        return rule.check(subject)
-    if not project.loaded or project.phase is None:
-        return ()
-    if rule.requirement not in project.policy.requirements(project.phase):
-        return ()
     return rule.check(subject)
 
 

@@ -56,8 +56,8 @@ def test_rules_read_nothing_and_record_nothing(repo: Repo) -> None:
     before = _recorded(project)
     rules = [r for r in engine.project_rules(project) if r.stage == PROJECT]
     assert {"MLP008", "MLP101", "MLP201", "MLP401", "MLP406", "MLP501"} <= {r.id for r in rules}
-    first = {r.id: list(engine._run(facts, r, facts)) for r in rules}
-    again = {r.id: list(engine._run(facts, r, facts)) for r in reversed(rules)}
+    first = {r.id: list(engine._run(r, facts)) for r in rules}
+    again = {r.id: list(engine._run(r, facts)) for r in reversed(rules)}
     assert first == again
     assert _recorded(project) == before  # no rule wrote back into the stages' state
     assert first["MLP501"] and first["MLP008"]  # the facts reached the rules that judge them
