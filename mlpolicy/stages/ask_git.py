@@ -53,15 +53,28 @@ def follow_up(
     at the commit that last changed each validation file (as ``_evidence_history`` asks)."""
     if "pipeline_validation" not in in_force or "pipelines" not in readings.values:
         return Questions()
-    unhashed = {e.rel for e in readings.validation.usable if e.inputs_sha256 is None}
-    defined = (d.rel for d in readings.pipelines.definitions)
-    watched = code_changes.watched_paths(project, defined) if unhashed else ()
-    from mlpolicy.artifacts import validation
-
-    recorded = {a.path for a in project.artifacts.values() if a.kind == validation.KIND}
-    lasts = git.last_commits(recorded | unhashed) if watched else {}
+    watched, lasts = _evidence_commits(project, git, readings)
     revs = {c.sha for c in lasts.values()}
     return Questions(objects=frozenset((r, p) for r in (*revs, code_changes.HEAD) for p in watched))
+
+
+def _evidence_commits(
+    project: Project, git: GitScope, readings: Readings
+) -> tuple[tuple[str, ...], dict[str, Commit]]:
+    """The paths validation evidence without input hashes is judged against (pipeline
+    definitions and ``code_paths``), and the last commit of every validation file; nothing
+    when no evidence lacks hashes or nothing is watched."""
+    from mlpolicy.artifacts import validation
+
+    unhashed = {e.rel for e in readings.validation.usable if e.inputs_sha256 is None}
+    if not unhashed:
+        return (), {}
+    defined = (d.rel for d in readings.pipelines.definitions)
+    watched = code_changes.watched_paths(project, defined)
+    if not watched:
+        return (), {}
+    recorded = {a.path for a in project.artifacts.values() if a.kind == validation.KIND}
+    return watched, git.last_commits(recorded | unhashed)
 
 
 def ask(project: Project, readings: Readings, in_force: Collection[str]) -> GitAnswers:
@@ -147,18 +160,12 @@ def _evidence_history(
     """
     from mlpolicy.artifacts import validation
 
-    unhashed = [e for e in readings.validation.usable if e.inputs_sha256 is None]
-    if not unhashed:
-        return {}
-    defined = (d.rel for d in readings.pipelines.definitions)
-    watched = code_changes.watched_paths(project, defined)
+    watched, lasts = _evidence_commits(project, git, readings)
     if not watched:
         return {}
-    recorded = {a.path for a in project.artifacts.values() if a.kind == validation.KIND}
-    lasts = git.last_commits(recorded | {e.rel for e in unhashed})
     found = code_changes.changes(git, list({c.sha: c for c in lasts.values()}.values()), watched)
     history = {path: (last, found[last.sha]) for path, last in lasts.items()}
-    for evidence in unhashed:
+    for evidence in (e for e in readings.validation.usable if e.inputs_sha256 is None):
         last, change = history.get(evidence.rel, (None, None))
         if last is None:
             continue  # never committed: MLP501 speaks for it, or it is being committed now
